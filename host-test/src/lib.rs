@@ -1,0 +1,125 @@
+//! Hosts `memkit.wasm` in wasmtime: the one place that compiles and instantiates it, shared by
+//! the host tests and the demo.
+//!
+//! [`Host`] owns a store and the typed bindings. Compilation happens once per process; each
+//! `Host` is a fresh instance. A `Host` is also a leak guard: when it is dropped (and the test
+//! has not already failed) it asserts that the component's allocator is back to the used bytes
+//! and live allocations it had right after instantiation, so every resource a test creates
+//! must be dropped with [`Host::drop_resource`].
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use wasmtime::component::{Component, Linker, ResourceAny};
+use wasmtime::{Config, Engine, Store, StoreLimits, StoreLimitsBuilder};
+
+wasmtime::component::bindgen!({ path: "../wit", world: "memkit" });
+
+pub use exports::memkit::core::memory::MemoryInfo;
+pub use exports::memkit::core::types::{Error, LimitExceeded, OutOfBounds};
+
+pub const MIB: usize = 1 << 20;
+
+/// The store's data: only the memory limits.
+pub struct State {
+    limits: StoreLimits,
+}
+
+/// One instance of memkit in its own store.
+pub struct Host {
+    pub store: Store<State>,
+    pub api: Memkit,
+    baseline: MemoryInfo,
+}
+
+/// Where the component is: `$MEMKIT_WASM`, else `target/memkit.wasm` in the workspace
+/// (written by `cargo xtask build`).
+pub fn component_path() -> PathBuf {
+    std::env::var_os("MEMKIT_WASM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/memkit.wasm"))
+}
+
+fn compiled() -> &'static (Engine, Component) {
+    static COMPILED: OnceLock<(Engine, Component)> = OnceLock::new();
+    COMPILED.get_or_init(|| {
+        let mut config = Config::new();
+        // memkit uses no component-model async; without it each call does less bookkeeping.
+        config.concurrency_support(false);
+        let engine = Engine::new(&config).expect("wasmtime engine");
+        let path = component_path();
+        let component = Component::from_file(&engine, &path).unwrap_or_else(|e| {
+            panic!(
+                "cannot load {} ({e}); run `cargo xtask build` first",
+                path.display()
+            )
+        });
+        (engine, component)
+    })
+}
+
+impl Host {
+    /// A fresh instance with no memory limit beyond wasm's 4 GiB.
+    pub fn new() -> Self {
+        Self::with_memory_limit(usize::MAX)
+    }
+
+    /// A fresh instance whose linear memory may not grow past `bytes`.
+    pub fn with_memory_limit(bytes: usize) -> Self {
+        let (engine, component) = compiled();
+        let limits = StoreLimitsBuilder::new().memory_size(bytes).build();
+        let mut store = Store::new(engine, State { limits });
+        store.limiter(|state| &mut state.limits);
+        let api = Memkit::instantiate(&mut store, component, &Linker::new(engine))
+            .expect("memkit instantiates with no imports");
+        let mut host = Self {
+            store,
+            api,
+            baseline: MemoryInfo {
+                pages: 0,
+                total_bytes: 0,
+                used_bytes: 0,
+                free_bytes: 0,
+                peak_used_bytes: 0,
+                live_allocations: 0,
+            },
+        };
+        host.baseline = host.memory_info();
+        host
+    }
+
+    /// `memory.info()` of this instance.
+    pub fn memory_info(&mut self) -> MemoryInfo {
+        self.api
+            .memkit_core_memory()
+            .call_info(&mut self.store)
+            .expect("memory.info never traps")
+    }
+
+    /// Drops a resource handle the host owns, running the component's destructor.
+    pub fn drop_resource(&mut self, resource: ResourceAny) {
+        resource
+            .resource_drop(&mut self.store)
+            .expect("a resource destructor never traps");
+    }
+}
+
+impl Default for Host {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for Host {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        let now = self.memory_info();
+        assert_eq!(
+            (now.used_bytes, now.live_allocations),
+            (self.baseline.used_bytes, self.baseline.live_allocations),
+            "leak: the component holds more than it did after instantiation"
+        );
+    }
+}

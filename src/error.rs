@@ -1,0 +1,136 @@
+//! The `types` interface: the one error type every fallible call returns, and the checked
+//! range and allocation helpers that produce it.
+//!
+//! Every size that comes from a caller goes through [`check_range`] (no overflow, no short
+//! reads) or [`try_grow`] (fallible reservation), so no input can panic the core.
+
+use std::ops::Range;
+
+/// Why a call refused its input. Mirrors WIT `types.error` case for case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// `[offset, offset + len)` is not inside `0..size`.
+    OutOfBounds { offset: u32, len: u32, size: u32 },
+    /// `requested` is over `limit`.
+    TooLarge { requested: u32, limit: u32 },
+    /// The allocator could not provide this many bytes.
+    OutOfMemory(u32),
+    /// Wrong shape; the text says which argument and why.
+    Invalid(String),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::OutOfBounds { offset, len, size } => {
+                write!(f, "range {offset}+{len} is outside a size of {size}")
+            }
+            Error::TooLarge { requested, limit } => {
+                write!(f, "{requested} is over the limit of {limit}")
+            }
+            Error::OutOfMemory(bytes) => write!(f, "could not allocate {bytes} bytes"),
+            Error::Invalid(why) => write!(f, "invalid input: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Clamps a length to `u32` for error reports (a length past `u32::MAX` cannot reach the WIT
+/// surface, but the native core can hold one).
+pub(crate) fn len_u32(len: usize) -> u32 {
+    u32::try_from(len).unwrap_or(u32::MAX)
+}
+
+/// The index range `offset..offset + len` when it lies inside `0..size`.
+pub fn check_range(offset: u32, len: u32, size: usize) -> Result<Range<usize>, Error> {
+    let out_of_bounds = || Error::OutOfBounds {
+        offset,
+        len,
+        size: len_u32(size),
+    };
+    let end = offset.checked_add(len).ok_or_else(out_of_bounds)?;
+    if end as usize > size {
+        return Err(out_of_bounds());
+    }
+    Ok(offset as usize..end as usize)
+}
+
+/// Makes room in `vec` for `additional` more elements, refusing a length past `u32::MAX`
+/// (`too-large`) and allocation failure (`out-of-memory`, in bytes). Grows geometrically like
+/// `Vec::reserve`, so repeated appends stay amortised O(1).
+pub fn try_grow<T>(vec: &mut Vec<T>, additional: usize) -> Result<(), Error> {
+    let new_len = vec.len().saturating_add(additional);
+    if new_len > u32::MAX as usize {
+        return Err(Error::TooLarge {
+            requested: len_u32(new_len),
+            limit: u32::MAX,
+        });
+    }
+    vec.try_reserve(additional)
+        .map_err(|_| Error::OutOfMemory(len_u32(additional.saturating_mul(size_of::<T>()))))
+}
+
+/// A new vector with room for exactly `len` elements, or `out-of-memory`.
+pub fn try_with_capacity<T>(len: usize) -> Result<Vec<T>, Error> {
+    let mut vec = Vec::new();
+    vec.try_reserve_exact(len)
+        .map_err(|_| Error::OutOfMemory(len_u32(len.saturating_mul(size_of::<T>()))))?;
+    Ok(vec)
+}
+
+/// A copy of `slice`, or `out-of-memory`.
+pub fn try_to_vec<T: Copy>(slice: &[T]) -> Result<Vec<T>, Error> {
+    let mut vec = try_with_capacity(slice.len())?;
+    vec.extend_from_slice(slice);
+    Ok(vec)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn range_inside_is_accepted() {
+        assert_eq!(check_range(2, 3, 5), Ok(2..5));
+        assert_eq!(check_range(5, 0, 5), Ok(5..5));
+        assert_eq!(check_range(0, 0, 0), Ok(0..0));
+    }
+
+    #[test]
+    fn range_past_end_is_out_of_bounds() {
+        assert_eq!(
+            check_range(3, 3, 5),
+            Err(Error::OutOfBounds {
+                offset: 3,
+                len: 3,
+                size: 5
+            })
+        );
+        assert!(check_range(6, 0, 5).is_err());
+    }
+
+    #[test]
+    fn range_that_overflows_u32_is_out_of_bounds() {
+        assert!(check_range(u32::MAX, 1, 5).is_err());
+        assert!(check_range(1, u32::MAX, usize::MAX).is_err());
+    }
+
+    #[test]
+    fn growth_past_u32_is_too_large() {
+        let mut v: Vec<u8> = Vec::new();
+        assert!(matches!(
+            try_grow(&mut v, u32::MAX as usize + 1),
+            Err(Error::TooLarge { .. })
+        ));
+    }
+
+    #[test]
+    fn impossible_reservation_is_out_of_memory() {
+        // More than isize::MAX bytes cannot be reserved anywhere; try_reserve reports it.
+        assert_eq!(
+            try_with_capacity::<u64>(usize::MAX / 4).unwrap_err(),
+            Error::OutOfMemory(u32::MAX)
+        );
+    }
+}

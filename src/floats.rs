@@ -1,0 +1,321 @@
+//! The `floats` interface: a growable `f32` buffer and the kernels that run over it in place.
+//!
+//! Sums accumulate in f64 across [`LANES`] independent accumulators: f64 keeps 29 more bits
+//! than f32, and independent lanes let LLVM vectorise the loop (a single running sum cannot be
+//! reordered). Element-wise kernels are plain loops over slices so they vectorise where the
+//! operation has a SIMD instruction (abs, neg, sqrt, square, scale); sin, cos and tan are
+//! software (libm) on wasm, as wasm has no transcendental instructions.
+
+use crate::error::{check_range, len_u32, try_grow, try_to_vec, Error};
+
+/// Independent f64 accumulators in sums: enough to fill two SIMD registers of f64x2 twice.
+const LANES: usize = 8;
+
+/// An element-wise function for [`FloatBuffer::apply`]. Mirrors WIT `floats.unary-op`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnaryOp {
+    Sin,
+    Cos,
+    Tan,
+    Abs,
+    Sqrt,
+    Square,
+    Neg,
+}
+
+/// Summary of a non-empty buffer. Mirrors WIT `floats.stats`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stats {
+    pub len: u32,
+    pub min: f32,
+    pub max: f32,
+    pub mean: f64,
+    pub sum: f64,
+}
+
+/// A growable run of `f32`. Mirrors WIT `floats.float-buffer`.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct FloatBuffer {
+    data: Vec<f32>,
+}
+
+impl FloatBuffer {
+    /// An empty buffer with room for up to `capacity` floats; never fails.
+    pub fn with_capacity_hint(capacity: u32) -> Self {
+        let mut data = Vec::new();
+        // Only a hint: a failed reservation leaves an empty, usable buffer.
+        let _ = data.try_reserve_exact(capacity as usize);
+        Self { data }
+    }
+
+    /// A buffer that adopts `data` without copying it.
+    pub fn from_vec(data: Vec<f32>) -> Self {
+        Self { data }
+    }
+
+    pub fn as_slice(&self) -> &[f32] {
+        &self.data
+    }
+
+    pub fn len(&self) -> u32 {
+        len_u32(self.data.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty()
+    }
+
+    /// Replaces the contents, adopting `data`.
+    pub fn set(&mut self, data: Vec<f32>) {
+        self.data = data;
+    }
+
+    /// Adds `values` at the end.
+    pub fn append(&mut self, values: &[f32]) -> Result<(), Error> {
+        try_grow(&mut self.data, values.len())?;
+        self.data.extend_from_slice(values);
+        Ok(())
+    }
+
+    /// A copy of every value.
+    pub fn to_vec(&self) -> Result<Vec<f32>, Error> {
+        try_to_vec(&self.data)
+    }
+
+    /// A copy of `len` values from `offset`.
+    pub fn read(&self, offset: u32, len: u32) -> Result<Vec<f32>, Error> {
+        try_to_vec(&self.data[check_range(offset, len, self.data.len())?])
+    }
+
+    /// x -> tan(cos(sin(x))), the article's `process_data`.
+    pub fn process(&mut self) {
+        for x in &mut self.data {
+            *x = x.sin().cos().tan();
+        }
+    }
+
+    /// x -> op(x) for every value.
+    pub fn apply(&mut self, op: UnaryOp) {
+        // One loop per operation, so each is a tight loop the compiler can vectorise.
+        let data = &mut self.data[..];
+        match op {
+            UnaryOp::Sin => data.iter_mut().for_each(|x| *x = x.sin()),
+            UnaryOp::Cos => data.iter_mut().for_each(|x| *x = x.cos()),
+            UnaryOp::Tan => data.iter_mut().for_each(|x| *x = x.tan()),
+            UnaryOp::Abs => data.iter_mut().for_each(|x| *x = x.abs()),
+            UnaryOp::Sqrt => data.iter_mut().for_each(|x| *x = x.sqrt()),
+            UnaryOp::Square => data.iter_mut().for_each(|x| *x *= *x),
+            UnaryOp::Neg => data.iter_mut().for_each(|x| *x = -*x),
+        }
+    }
+
+    /// Multiplies every value by `factor`.
+    pub fn scale(&mut self, factor: f32) {
+        for x in &mut self.data {
+            *x *= factor;
+        }
+    }
+
+    /// The sum in f64 lanes; 0 when empty.
+    pub fn sum(&self) -> f64 {
+        lane_sum(&self.data, |x| f64::from(x))
+    }
+
+    /// `len`, `min`, `max`, `mean`, `sum`; `None` when empty.
+    pub fn stats(&self) -> Option<Stats> {
+        if self.data.is_empty() {
+            return None;
+        }
+        // f32::min/max return the other operand when one is NaN, so NaN is skipped unless
+        // every value is NaN.
+        let (min, max) = self
+            .data
+            .iter()
+            .fold((f32::NAN, f32::NAN), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+        let sum = self.sum();
+        Some(Stats {
+            len: self.len(),
+            min,
+            max,
+            mean: sum / self.data.len() as f64,
+            sum,
+        })
+    }
+
+    /// `sum(self[i] * other[i])` in f64; the lengths must match.
+    pub fn dot(&self, other: &FloatBuffer) -> Result<f64, Error> {
+        if self.data.len() != other.data.len() {
+            return Err(Error::Invalid(format!(
+                "other: dot needs buffers of equal length, got {} and {}",
+                self.data.len(),
+                other.data.len()
+            )));
+        }
+        let mut lanes = [0f64; LANES];
+        let (pairs, rest) = (
+            self.data
+                .chunks_exact(LANES)
+                .zip(other.data.chunks_exact(LANES)),
+            self.data.len() / LANES * LANES,
+        );
+        for (a, b) in pairs {
+            for i in 0..LANES {
+                lanes[i] += f64::from(a[i]) * f64::from(b[i]);
+            }
+        }
+        let tail: f64 = self.data[rest..]
+            .iter()
+            .zip(&other.data[rest..])
+            .map(|(&a, &b)| f64::from(a) * f64::from(b))
+            .sum();
+        Ok(lanes.iter().sum::<f64>() + tail)
+    }
+}
+
+/// Sums `term(x)` over `values` in [`LANES`] f64 accumulators.
+fn lane_sum(values: &[f32], term: impl Fn(f32) -> f64) -> f64 {
+    let mut lanes = [0f64; LANES];
+    let chunks = values.chunks_exact(LANES);
+    let tail: f64 = chunks.remainder().iter().map(|&x| term(x)).sum();
+    for chunk in chunks {
+        for i in 0..LANES {
+            lanes[i] += term(chunk[i]);
+        }
+    }
+    lanes.iter().sum::<f64>() + tail
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn buffer(values: &[f32]) -> FloatBuffer {
+        FloatBuffer::from_vec(values.to_vec())
+    }
+
+    #[test]
+    fn process_is_tan_cos_sin() {
+        let mut b = buffer(&[0.0, 1.0, -2.5]);
+        b.process();
+        let expected: Vec<f32> = [0.0f32, 1.0, -2.5]
+            .iter()
+            .map(|x| x.sin().cos().tan())
+            .collect();
+        assert_eq!(b.as_slice(), &expected[..]);
+    }
+
+    #[test]
+    fn apply_runs_each_op() {
+        let cases = [
+            (UnaryOp::Abs, -2.0, 2.0),
+            (UnaryOp::Sqrt, 9.0, 3.0),
+            (UnaryOp::Square, -3.0, 9.0),
+            (UnaryOp::Neg, 1.5, -1.5),
+            (UnaryOp::Sin, 0.0, 0.0),
+            (UnaryOp::Cos, 0.0, 1.0),
+            (UnaryOp::Tan, 0.0, 0.0),
+        ];
+        for (op, x, y) in cases {
+            let mut b = buffer(&[x]);
+            b.apply(op);
+            assert_eq!(b.as_slice(), &[y], "{op:?}");
+        }
+        let mut b = buffer(&[-1.0]);
+        b.apply(UnaryOp::Sqrt);
+        assert!(b.as_slice()[0].is_nan());
+    }
+
+    #[test]
+    fn sum_is_more_precise_than_f32() {
+        // 1e8 absorbs 1.0 in f32; the f64 lanes keep every one of them.
+        let mut values = vec![1.0f32; 1000];
+        values[0] = 1e8;
+        let b = buffer(&values);
+        assert_eq!(b.sum(), 1e8 + 999.0);
+        let naive: f32 = values.iter().sum();
+        assert_ne!(f64::from(naive), b.sum());
+    }
+
+    #[test]
+    fn sum_of_empty_is_zero_and_stats_none() {
+        assert_eq!(buffer(&[]).sum(), 0.0);
+        assert_eq!(buffer(&[]).stats(), None);
+    }
+
+    #[test]
+    fn nan_and_infinities_propagate_into_sum() {
+        assert!(buffer(&[1.0, f32::NAN]).sum().is_nan());
+        assert_eq!(buffer(&[1.0, f32::INFINITY]).sum(), f64::INFINITY);
+        assert!(buffer(&[f32::INFINITY, f32::NEG_INFINITY]).sum().is_nan());
+    }
+
+    #[test]
+    fn stats_skip_nan_in_min_and_max() {
+        let s = buffer(&[3.0, f32::NAN, -1.0, 2.0]).stats().unwrap();
+        assert_eq!((s.len, s.min, s.max), (4, -1.0, 3.0));
+        assert!(s.mean.is_nan());
+        let all_nan = buffer(&[f32::NAN]).stats().unwrap();
+        assert!(all_nan.min.is_nan() && all_nan.max.is_nan());
+    }
+
+    #[test]
+    fn stats_of_plain_values() {
+        let s = buffer(&[1.0, 2.0, 3.0, 6.0]).stats().unwrap();
+        assert_eq!(
+            s,
+            Stats {
+                len: 4,
+                min: 1.0,
+                max: 6.0,
+                mean: 3.0,
+                sum: 12.0
+            }
+        );
+    }
+
+    #[test]
+    fn dot_of_mismatched_lengths_is_invalid() {
+        assert!(matches!(
+            buffer(&[1.0]).dot(&buffer(&[1.0, 2.0])),
+            Err(Error::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn dot_multiplies_and_sums() {
+        let a = buffer(&(1..=20).map(|x| x as f32).collect::<Vec<_>>());
+        assert_eq!(
+            a.dot(&a).unwrap(),
+            (1..=20).map(|x| (x * x) as f64).sum::<f64>()
+        );
+        assert_eq!(buffer(&[]).dot(&buffer(&[])).unwrap(), 0.0);
+    }
+
+    #[test]
+    fn read_checks_its_range() {
+        let b = buffer(&[1.0, 2.0, 3.0]);
+        assert_eq!(b.read(1, 2).unwrap(), vec![2.0, 3.0]);
+        assert!(b.read(2, 2).is_err());
+        assert!(b.read(u32::MAX, 2).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn sum_matches_exact_f64_sum_closely(values in proptest::collection::vec(-1e6f32..1e6, 0..200)) {
+            let exact: f64 = values.iter().map(|&x| f64::from(x)).sum();
+            let got = buffer(&values).sum();
+            prop_assert!((got - exact).abs() <= 1e-6 * (1.0 + exact.abs()));
+        }
+
+        #[test]
+        fn scale_multiplies_each_value(values in proptest::collection::vec(any::<f32>(), 0..50), factor: f32) {
+            let mut b = buffer(&values);
+            b.scale(factor);
+            for (got, x) in b.as_slice().iter().zip(&values) {
+                let want = x * factor;
+                prop_assert!(got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan()));
+            }
+        }
+    }
+}

@@ -1,0 +1,17 @@
+//! memkit: byte and float buffers, text transforms and memory introspection as a WebAssembly
+//! component.
+//!
+//! Each module is the plain-Rust core of one WIT interface in `wit/`: it compiles and is
+//! tested natively. `component` is the wasm-only binding layer that converts WIT types and
+//! delegates to the core, nothing more.
+
+pub mod bytes;
+pub mod error;
+pub mod floats;
+pub mod memory;
+pub mod text;
+
+#[cfg(target_arch = "wasm32")]
+mod component;
+
+pub use error::Error;

@@ -1,0 +1,235 @@
+//! Build automation for memkit, run as `cargo xtask <command>`.
+//!
+//! Each command is a small function that prints what it runs and stops at the first failure
+//! with the reason.
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  build   build the component into target/memkit.wasm (zero imports, validated)
+  demo    build, then run the article's demo sections in wasmtime
+  test    every check: fmt, clippy, native core tests, component build, host tests";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let started = Instant::now();
+    let result = match args.first().map(String::as_str) {
+        Some("build") => build().map(|_| ()),
+        Some("demo") => demo(),
+        Some("test") => test(),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => {
+            eprintln!("xtask: done in {:.1} s", started.elapsed().as_secs_f64());
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("xtask: error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+fn target_dir() -> PathBuf {
+    env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"))
+}
+
+/// Where `build` writes the component.
+fn component_path() -> PathBuf {
+    target_dir().join("memkit.wasm")
+}
+
+fn cargo() -> Command {
+    let mut command = Command::new(env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command.current_dir(workspace_root());
+    command
+}
+
+/// Runs `command`, echoing it first; fails when it does not exit successfully.
+fn run(command: &mut Command) -> Result {
+    let shown = format!(
+        "{} {}",
+        command.get_program().to_string_lossy(),
+        command
+            .get_args()
+            .map(|a| a.to_string_lossy())
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    eprintln!("xtask: $ {shown}");
+    let status = command
+        .status()
+        .map_err(|e| format!("cannot start `{shown}`: {e}"))?;
+    if !status.success() {
+        return Err(format!("`{shown}` failed ({status})").into());
+    }
+    Ok(())
+}
+
+/// Installs the wasm target through rustup when it is missing (the pinned toolchain file
+/// usually has done so already).
+fn ensure_wasm_target() -> Result {
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .current_dir(workspace_root())
+        .output()
+        .map_err(|e| format!("cannot run rustup: {e}"))?;
+    if !String::from_utf8_lossy(&installed.stdout)
+        .lines()
+        .any(|t| t.trim() == WASM_TARGET)
+    {
+        run(Command::new("rustup")
+            .args(["target", "add", WASM_TARGET])
+            .current_dir(workspace_root()))?;
+    }
+    Ok(())
+}
+
+/// Builds the core module, makes it a component, validates it, refuses it if it imports
+/// anything, and writes `target/memkit.wasm`.
+fn build() -> Result<PathBuf> {
+    ensure_wasm_target()?;
+    run(cargo().args([
+        "build",
+        "--package",
+        "memkit",
+        "--profile",
+        "component",
+        "--target",
+        WASM_TARGET,
+    ]))?;
+    let module_path = target_dir()
+        .join(WASM_TARGET)
+        .join("component")
+        .join("memkit.wasm");
+    let module = std::fs::read(&module_path)
+        .map_err(|e| format!("cannot read {}: {e}", module_path.display()))?;
+    let component = wit_component::ComponentEncoder::default()
+        .module(&module)?
+        .validate(true)
+        .encode()?;
+    let surface = component_surface(&component)?;
+    if !surface.imports.is_empty() {
+        return Err(format!(
+            "the component must import nothing, but imports: {}",
+            surface.imports.join(", ")
+        )
+        .into());
+    }
+    let path = component_path();
+    std::fs::write(&path, &component)?;
+    eprintln!(
+        "xtask: wrote {} ({:.1} KiB, core module {:.1} KiB), imports: none, exports: {}",
+        path.display(),
+        component.len() as f64 / 1024.0,
+        module.len() as f64 / 1024.0,
+        surface.exports.join(", ")
+    );
+    Ok(path)
+}
+
+/// The top-level imports and exports of a component.
+struct Surface {
+    imports: Vec<String>,
+    exports: Vec<String>,
+}
+
+fn component_surface(component: &[u8]) -> Result<Surface> {
+    use wasmparser::{Parser, Payload};
+    let mut surface = Surface {
+        imports: Vec::new(),
+        exports: Vec::new(),
+    };
+    let mut depth = 0usize;
+    for payload in Parser::new(0).parse_all(component) {
+        match payload? {
+            // Nested modules and components have their own sections; only the outermost
+            // component's imports are what a host must provide.
+            Payload::ModuleSection { .. } | Payload::ComponentSection { .. } => depth += 1,
+            Payload::End(_) => depth = depth.saturating_sub(1),
+            Payload::ComponentImportSection(imports) if depth == 0 => {
+                for import in imports {
+                    surface.imports.push(import?.name.name.to_string());
+                }
+            }
+            Payload::ComponentExportSection(exports) if depth == 0 => {
+                for export in exports {
+                    surface.exports.push(export?.name.name.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(surface)
+}
+
+fn demo() -> Result {
+    let component = build()?;
+    run(cargo()
+        .args([
+            "run",
+            "--quiet",
+            "--release",
+            "--package",
+            "host-test",
+            "--bin",
+            "demo",
+        ])
+        .env("MEMKIT_WASM", component))
+}
+
+fn test() -> Result {
+    let step = |name: &str| eprintln!("\nxtask: ── {name} ──");
+    step("format");
+    run(cargo().args(["fmt", "--all", "--", "--check"]))?;
+    step("clippy (native and wasm)");
+    run(cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    ensure_wasm_target()?;
+    run(cargo().args([
+        "clippy",
+        "--package",
+        "memkit",
+        "--target",
+        WASM_TARGET,
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    step("native core tests");
+    run(cargo().args(["test", "--package", "memkit"]))?;
+    step("component build");
+    let component = build()?;
+    step("host tests in wasmtime");
+    run(cargo()
+        .args(["test", "--release", "--package", "host-test"])
+        .env("MEMKIT_WASM", component))?;
+    Ok(())
+}
