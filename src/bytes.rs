@@ -108,16 +108,7 @@ impl ByteBuffer {
 
     /// Makes room for `additional` more bytes.
     pub fn reserve(&mut self, additional: u32) -> Result<(), Error> {
-        let new_len = self.data.len().saturating_add(additional as usize);
-        if new_len > u32::MAX as usize {
-            return Err(Error::TooLarge {
-                requested: additional,
-                limit: u32::MAX - self.len(),
-            });
-        }
-        self.data
-            .try_reserve(additional as usize)
-            .map_err(|_| Error::OutOfMemory(additional))
+        try_grow(&mut self.data, additional as usize)
     }
 }
 

@@ -60,11 +60,12 @@ pub fn check_range(offset: u32, len: u32, size: usize) -> Result<Range<usize>, E
 /// (`too-large`) and allocation failure (`out-of-memory`, in bytes). Grows geometrically like
 /// `Vec::reserve`, so repeated appends stay amortised O(1).
 pub fn try_grow<T>(vec: &mut Vec<T>, additional: usize) -> Result<(), Error> {
-    let new_len = vec.len().saturating_add(additional);
-    if new_len > u32::MAX as usize {
+    // In u64: on wasm32 a usize sum would wrap (or saturate) exactly where it matters.
+    let new_len = vec.len() as u64 + additional as u64;
+    if new_len > u64::from(u32::MAX) {
         return Err(Error::TooLarge {
-            requested: len_u32(new_len),
-            limit: u32::MAX,
+            requested: len_u32(additional),
+            limit: u32::MAX - len_u32(vec.len()),
         });
     }
     vec.try_reserve(additional)
@@ -118,11 +119,15 @@ mod tests {
 
     #[test]
     fn growth_past_u32_is_too_large() {
-        let mut v: Vec<u8> = Vec::new();
-        assert!(matches!(
-            try_grow(&mut v, u32::MAX as usize + 1),
-            Err(Error::TooLarge { .. })
-        ));
+        let mut v: Vec<u8> = vec![0; 3];
+        assert_eq!(
+            try_grow(&mut v, u32::MAX as usize),
+            Err(Error::TooLarge {
+                requested: u32::MAX,
+                limit: u32::MAX - 3
+            })
+        );
+        assert_eq!(try_grow(&mut v, 10), Ok(()));
     }
 
     #[test]

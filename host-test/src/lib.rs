@@ -8,12 +8,17 @@
 //! must be dropped with [`Host::drop_resource`].
 
 use std::path::PathBuf;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use wasmtime::component::{Component, Linker, ResourceAny};
 use wasmtime::{Config, Engine, Store, StoreLimits, StoreLimitsBuilder};
 
-wasmtime::component::bindgen!({ path: "../wit", world: "memkit" });
+wasmtime::component::bindgen!({
+    path: "../wit",
+    world: "memkit",
+    additional_derives: [PartialEq],
+});
 
 pub use exports::memkit::core::memory::MemoryInfo;
 pub use exports::memkit::core::types::{Error, LimitExceeded, OutOfBounds};
@@ -28,7 +33,9 @@ pub struct State {
 /// One instance of memkit in its own store.
 pub struct Host {
     pub store: Store<State>,
-    pub api: Memkit,
+    /// Shared so that a test can hold an interface's accessors (`let api = h.api.clone()`)
+    /// while it also calls `&mut self` helpers such as [`Host::drop_resource`].
+    pub api: Rc<Memkit>,
     baseline: MemoryInfo,
 }
 
@@ -74,7 +81,7 @@ impl Host {
             .expect("memkit instantiates with no imports");
         let mut host = Self {
             store,
-            api,
+            api: Rc::new(api),
             baseline: MemoryInfo {
                 pages: 0,
                 total_bytes: 0,

@@ -1,0 +1,47 @@
+use host_test::{Host, MIB};
+
+#[test]
+fn info_reports_pages_and_counted_bytes() {
+    let mut h = Host::new();
+    let info = h.memory_info();
+    assert!(info.pages > 0);
+    assert_eq!(info.total_bytes, u64::from(info.pages) * 65536);
+    assert_eq!(info.free_bytes, info.total_bytes - info.used_bytes);
+    assert!(info.peak_used_bytes >= info.used_bytes);
+}
+
+#[test]
+fn used_bytes_follow_a_buffer_and_return_after_drop() -> wasmtime::Result<()> {
+    let mut h = Host::new();
+    let before = h.memory_info();
+    let bytes = h.api.memkit_core_bytes().byte_buffer();
+    let buffer = bytes.call_constructor(&mut h.store, MIB as u32)?;
+    let during = h.memory_info();
+    assert!(during.used_bytes >= before.used_bytes + MIB as u64);
+    assert_eq!(during.live_allocations, before.live_allocations + 2); // the Box and its Vec
+    h.drop_resource(buffer);
+    let after = h.memory_info();
+    assert_eq!(after.used_bytes, before.used_bytes);
+    assert!(after.peak_used_bytes >= during.used_bytes);
+    Ok(())
+}
+
+#[test]
+fn ten_thousand_create_fill_drop_cycles_leak_nothing() -> wasmtime::Result<()> {
+    let mut h = Host::new();
+    let start = h.memory_info().used_bytes;
+    let api = h.api.clone();
+    let bytes = api.memkit_core_bytes().byte_buffer();
+    let floats = api.memkit_core_floats().float_buffer();
+    for i in 0..10_000u32 {
+        let b = bytes.call_from_list(&mut h.store, &[7; 100])?;
+        bytes.call_append(&mut h.store, b, &[1; 300])??;
+        bytes.call_fill(&mut h.store, b, 0, 400, i as u8)??;
+        h.drop_resource(b);
+        let f = floats.call_constructor(&mut h.store, 64)?;
+        floats.call_append(&mut h.store, f, &[1.0; 64])??;
+        h.drop_resource(f);
+    }
+    assert_eq!(h.memory_info().used_bytes, start);
+    Ok(())
+}
