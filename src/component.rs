@@ -22,6 +22,44 @@ static ALLOCATOR: CountingAllocator<System> = CountingAllocator::new(System);
 struct Memkit;
 export!(Memkit);
 
+/// The canonical ABI's allocator, which the host calls to place every list and string it
+/// passes in. It replaces wit-bindgen's, which traps when the allocator fails and so would
+/// poison the instance when a host sends a list larger than the memory it allows. This one
+/// answers failure with an address where nothing fits: the host's lowering then fails with an
+/// error for that one call, and the instance stays usable.
+///
+/// # Safety
+/// The canonical ABI contract of `cabi_realloc`: `old_ptr`/`old_len`/`align` describe an
+/// allocation this function returned earlier (or `old_len` is 0), and `align` is a power of two.
+#[no_mangle]
+unsafe extern "C" fn cabi_realloc(
+    old_ptr: *mut u8,
+    old_len: usize,
+    align: usize,
+    new_len: usize,
+) -> *mut u8 {
+    use std::alloc::{alloc, realloc, Layout};
+    if new_len == 0 {
+        return align as *mut u8;
+    }
+    let ptr = unsafe {
+        if old_len == 0 {
+            alloc(Layout::from_size_align_unchecked(new_len, align))
+        } else {
+            realloc(
+                old_ptr,
+                Layout::from_size_align_unchecked(old_len, align),
+                new_len,
+            )
+        }
+    };
+    if ptr.is_null() {
+        // The highest aligned address: `ptr + new_len` lies past the end of any linear memory.
+        return (usize::MAX & !(align - 1)) as *mut u8;
+    }
+    ptr
+}
+
 /// The one conversion from core errors to WIT errors.
 impl From<crate::Error> for types::Error {
     fn from(error: crate::Error) -> Self {

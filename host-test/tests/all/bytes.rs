@@ -177,3 +177,20 @@ fn capped_store_refuses_100_mib_with_out_of_memory_then_keeps_answering() -> was
     h.drop_resource(b);
     Ok(())
 }
+
+#[test]
+fn list_larger_than_the_memory_cap_fails_the_call_not_the_instance() -> wasmtime::Result<()> {
+    let mut h = Host::with_memory_limit(16 * MIB);
+    let api = h.api.clone();
+    let bytes = api.memkit_core_bytes().byte_buffer();
+    let b = bytes.call_from_list(&mut h.store, b"kept")?;
+    // The component cannot place 20 MiB of argument: its cabi_realloc answers with an
+    // address where nothing fits, wasmtime refuses to lower the list, and no trap happens.
+    // (A static function is used: wasmtime 48 leaves a method's `self` borrow recorded when
+    // lowering a later argument fails, after which that one handle cannot be dropped.)
+    let refused = bytes.call_from_list(&mut h.store, &vec![1; 20 * MIB]);
+    assert!(refused.unwrap_err().to_string().contains("realloc"));
+    assert_eq!(bytes.call_to_list(&mut h.store, b)?, b"kept");
+    h.drop_resource(b);
+    Ok(())
+}
