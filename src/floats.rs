@@ -118,7 +118,7 @@ impl FloatBuffer {
 
     /// The sum in f64 lanes; 0 when empty.
     pub fn sum(&self) -> f64 {
-        lane_sum(&self.data, |x| f64::from(x))
+        lane_sum(&self.data)
     }
 
     /// `len`, `min`, `max`, `mean`, `sum`; `None` when empty.
@@ -172,14 +172,14 @@ impl FloatBuffer {
     }
 }
 
-/// Sums `term(x)` over `values` in [`LANES`] f64 accumulators.
-fn lane_sum(values: &[f32], term: impl Fn(f32) -> f64) -> f64 {
+/// Sums `values` in [`LANES`] f64 accumulators.
+fn lane_sum(values: &[f32]) -> f64 {
     let mut lanes = [0f64; LANES];
     let chunks = values.chunks_exact(LANES);
-    let tail: f64 = chunks.remainder().iter().map(|&x| term(x)).sum();
+    let tail: f64 = chunks.remainder().iter().map(|&x| f64::from(x)).sum();
     for chunk in chunks {
         for i in 0..LANES {
-            lanes[i] += term(chunk[i]);
+            lanes[i] += f64::from(chunk[i]);
         }
     }
     lanes.iter().sum::<f64>() + tail
