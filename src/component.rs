@@ -9,12 +9,14 @@ use std::alloc::System;
 use std::cell::RefCell;
 
 use crate::bytes::ByteBuffer;
+use crate::chunks::ChunkAssembler;
 use crate::floats::{FloatBuffer, UnaryOp};
 use crate::memory::CountingAllocator;
+use crate::records::{BinaryRecord, ChecksumKind, DecodeError, RecordReader};
 
 wit_bindgen::generate!({ path: "wit", world: "memkit" });
 
-use exports::memkit::core::{bytes, floats, memory, text, types};
+use exports::memkit::core::{bytes, chunks, floats, memory, records, text, types};
 
 #[global_allocator]
 static ALLOCATOR: CountingAllocator<System> = CountingAllocator::new(System);
@@ -101,6 +103,13 @@ impl text::Guest for Memkit {
 
 pub struct ByteBufferResource(RefCell<ByteBuffer>);
 
+impl ByteBufferResource {
+    /// A new `byte-buffer` handle owning `buffer`.
+    fn handle(buffer: ByteBuffer) -> bytes::ByteBuffer {
+        bytes::ByteBuffer::new(Self(RefCell::new(buffer)))
+    }
+}
+
 impl bytes::Guest for Memkit {
     type ByteBuffer = ByteBufferResource;
 }
@@ -110,7 +119,7 @@ impl bytes::GuestByteBuffer for ByteBufferResource {
         Self(RefCell::new(ByteBuffer::with_capacity_hint(capacity)))
     }
     fn from_list(data: Vec<u8>) -> bytes::ByteBuffer {
-        bytes::ByteBuffer::new(Self(RefCell::new(ByteBuffer::from_vec(data))))
+        ByteBufferResource::handle(ByteBuffer::from_vec(data))
     }
     fn len(&self) -> u32 {
         self.0.borrow().len()
@@ -216,5 +225,157 @@ impl floats::GuestFloatBuffer for FloatBufferResource {
     fn dot(&self, other: floats::FloatBufferBorrow<'_>) -> Result<f64> {
         let other = other.get::<FloatBufferResource>();
         Ok(self.0.borrow().dot(&other.0.borrow())?)
+    }
+}
+
+pub struct ChunkAssemblerResource(RefCell<ChunkAssembler>);
+
+impl chunks::Guest for Memkit {
+    type ChunkAssembler = ChunkAssemblerResource;
+}
+
+impl chunks::GuestChunkAssembler for ChunkAssemblerResource {
+    fn new(total_size: u32) -> Self {
+        Self(RefCell::new(ChunkAssembler::new(total_size)))
+    }
+    fn create(total_size: u32, expected_crc32c: Option<u32>) -> Result<chunks::ChunkAssembler> {
+        let assembler = ChunkAssembler::create(total_size, expected_crc32c)?;
+        Ok(chunks::ChunkAssembler::new(Self(RefCell::new(assembler))))
+    }
+    fn append(&self, chunk: Vec<u8>) -> Result<()> {
+        Ok(self.0.borrow_mut().append(&chunk)?)
+    }
+    fn write_at(&self, offset: u32, chunk: Vec<u8>) -> Result<()> {
+        Ok(self.0.borrow_mut().write_at(offset, &chunk)?)
+    }
+    fn received(&self) -> u32 {
+        self.0.borrow().received()
+    }
+    fn total_size(&self) -> u32 {
+        self.0.borrow().total_size()
+    }
+    fn progress(&self) -> f64 {
+        self.0.borrow().progress()
+    }
+    fn is_complete(&self) -> bool {
+        self.0.borrow().is_complete()
+    }
+    fn missing(&self) -> Vec<chunks::Span> {
+        let gaps = self.0.borrow().missing();
+        gaps.into_iter()
+            .map(|gap| chunks::Span {
+                offset: gap.offset,
+                len: gap.len,
+            })
+            .collect()
+    }
+    fn finish(&self) -> Result<bytes::ByteBuffer> {
+        let data = self.0.borrow_mut().finish()?;
+        Ok(ByteBufferResource::handle(ByteBuffer::from_vec(data)))
+    }
+}
+
+impl From<records::ChecksumKind> for ChecksumKind {
+    fn from(kind: records::ChecksumKind) -> Self {
+        match kind {
+            records::ChecksumKind::Sum32 => ChecksumKind::Sum32,
+            records::ChecksumKind::Crc32c => ChecksumKind::Crc32c,
+        }
+    }
+}
+
+impl From<DecodeError> for records::DecodeError {
+    fn from(error: DecodeError) -> Self {
+        match error {
+            DecodeError::TooShort(n) => records::DecodeError::TooShort(n),
+            DecodeError::LengthMismatch {
+                declared,
+                available,
+            } => records::DecodeError::LengthMismatch(records::LengthMismatch {
+                declared,
+                available,
+            }),
+            DecodeError::ChecksumMismatch { expected, actual } => {
+                records::DecodeError::ChecksumMismatch(records::ChecksumMismatch {
+                    expected,
+                    actual,
+                })
+            }
+            DecodeError::TrailingBytes(n) => records::DecodeError::TrailingBytes(n),
+            DecodeError::PayloadTooLarge(n) => records::DecodeError::PayloadTooLarge(n),
+            DecodeError::OutOfMemory(n) => records::DecodeError::OutOfMemory(n),
+        }
+    }
+}
+
+pub struct BinaryRecordResource(RefCell<BinaryRecord>);
+
+impl BinaryRecordResource {
+    fn handle(record: BinaryRecord) -> records::BinaryRecord {
+        records::BinaryRecord::new(Self(RefCell::new(record)))
+    }
+}
+
+pub struct RecordReaderResource(RefCell<RecordReader>);
+
+impl records::Guest for Memkit {
+    type BinaryRecord = BinaryRecordResource;
+    type RecordReader = RecordReaderResource;
+}
+
+impl records::GuestBinaryRecord for BinaryRecordResource {
+    fn new(kind: records::ChecksumKind) -> Self {
+        Self(RefCell::new(BinaryRecord::new(kind.into())))
+    }
+    fn set_header(&self, header: Vec<u8>) -> Result<()> {
+        Ok(self.0.borrow_mut().set_header(&header)?)
+    }
+    fn set_payload(&self, payload: Vec<u8>) -> Result<()> {
+        Ok(self.0.borrow_mut().set_payload(&payload)?)
+    }
+    fn header(&self) -> Vec<u8> {
+        self.0.borrow().header().to_vec()
+    }
+    fn payload(&self) -> Vec<u8> {
+        // Documented in the WIT: an empty list when the copy cannot be allocated.
+        crate::error::try_to_vec(self.0.borrow().payload()).unwrap_or_default()
+    }
+    fn checksum(&self) -> u32 {
+        self.0.borrow().checksum()
+    }
+    fn serialize(&self) -> Vec<u8> {
+        // Documented in the WIT: an empty list when the copy cannot be allocated.
+        self.0.borrow().serialize().unwrap_or_default()
+    }
+    fn deserialize(
+        data: Vec<u8>,
+        kind: records::ChecksumKind,
+    ) -> std::result::Result<records::BinaryRecord, records::DecodeError> {
+        Ok(BinaryRecordResource::handle(BinaryRecord::deserialize(
+            data,
+            kind.into(),
+        )?))
+    }
+}
+
+impl records::GuestRecordReader for RecordReaderResource {
+    fn new(kind: records::ChecksumKind, max_payload: u32) -> Self {
+        Self(RefCell::new(RecordReader::new(kind.into(), max_payload)))
+    }
+    fn feed(
+        &self,
+        data: Vec<u8>,
+    ) -> std::result::Result<Vec<records::BinaryRecord>, records::DecodeError> {
+        let completed = self.0.borrow_mut().feed(&data)?;
+        Ok(completed
+            .into_iter()
+            .map(BinaryRecordResource::handle)
+            .collect())
+    }
+    fn buffered(&self) -> u32 {
+        self.0.borrow().buffered()
+    }
+    fn finish(&self) -> std::result::Result<(), records::DecodeError> {
+        Ok(self.0.borrow().finish()?)
     }
 }

@@ -6,9 +6,11 @@
 //! delegates to the core, nothing more.
 
 pub mod bytes;
+pub mod chunks;
 pub mod error;
 pub mod floats;
 pub mod memory;
+pub mod records;
 pub mod text;
 
 #[cfg(target_arch = "wasm32")]

@@ -1,0 +1,434 @@
+//! The `chunks` interface: assembles a payload of known size from chunks that arrive in any
+//! order, retried or not, and verifies it.
+//!
+//! Invariants: received ranges are sorted, disjoint and coalesced (no two touch), and
+//! `received` is the sum of their lengths. A write that fails changes nothing. An overlap with
+//! received bytes is accepted only when it repeats them exactly (an idempotent retry).
+
+use std::collections::BTreeMap;
+
+use crate::error::{check_range, Error};
+
+/// The largest payload an assembler accepts, in bytes: 1 GiB. Linear memory is at most 4 GiB,
+/// and the payload is held in one contiguous allocation.
+pub const MAX_TOTAL_SIZE: u32 = 1 << 30;
+
+/// A gap or a received range, `[offset, offset + len)`. Mirrors WIT `chunks.span`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub offset: u32,
+    pub len: u32,
+}
+
+/// Sorted, disjoint, coalesced ranges `start -> end`: O(log n) per insert however chunks arrive.
+#[derive(Debug, Default, Clone)]
+struct RangeSet {
+    ranges: BTreeMap<u32, u32>,
+    covered: u32,
+}
+
+impl RangeSet {
+    /// Adds `[start, end)`, merging every range it overlaps or touches.
+    fn insert(&mut self, start: u32, end: u32) {
+        if start == end {
+            return;
+        }
+        let (mut lo, mut hi, mut absorbed) = (start, end, 0);
+        // Ranges are disjoint and sorted, so once one ends before `lo` every earlier one does.
+        while let Some((&s, &e)) = self.ranges.range(..=hi).next_back() {
+            if e < lo {
+                break;
+            }
+            self.ranges.remove(&s);
+            absorbed += e - s;
+            lo = lo.min(s);
+            hi = hi.max(e);
+        }
+        self.ranges.insert(lo, hi);
+        self.covered += (hi - lo) - absorbed;
+    }
+
+    /// The received ranges that share at least one byte with `[start, end)`, in order.
+    fn overlapping(&self, start: u32, end: u32) -> impl Iterator<Item = (u32, u32)> + '_ {
+        let first = self
+            .ranges
+            .range(..=start)
+            .next_back()
+            .filter(|&(_, &e)| e > start)
+            .map(|(&s, _)| s)
+            .unwrap_or(start);
+        self.ranges
+            .range(first..end)
+            .map(move |(&s, &e)| (s.max(start), e.min(end)))
+    }
+
+    /// The end of the received prefix `[0, n)`, 0 when byte 0 is missing.
+    fn prefix_end(&self) -> u32 {
+        self.ranges.get(&0).copied().unwrap_or(0)
+    }
+
+    /// The gaps inside `[0, total)`, in order.
+    fn gaps(&self, total: u32) -> Vec<Span> {
+        let mut gaps = Vec::with_capacity(self.ranges.len() + 1);
+        let mut at = 0;
+        for (&s, &e) in &self.ranges {
+            if s > at {
+                gaps.push(Span {
+                    offset: at,
+                    len: s - at,
+                });
+            }
+            at = e;
+        }
+        if total > at {
+            gaps.push(Span {
+                offset: at,
+                len: total - at,
+            });
+        }
+        gaps
+    }
+}
+
+/// Why an assembler cannot take writes.
+#[derive(Debug, Clone)]
+enum Unusable {
+    /// Created over the limit or without memory: every write answers this error.
+    Refused(Error),
+    /// `finish` has handed the bytes over.
+    Finished,
+}
+
+/// Collects `total_size` bytes from chunks. Mirrors WIT `chunks.chunk-assembler`.
+#[derive(Debug, Clone)]
+pub struct ChunkAssembler {
+    data: Vec<u8>,
+    total_size: u32,
+    received: RangeSet,
+    expected_crc32c: Option<u32>,
+    unusable: Option<Unusable>,
+}
+
+impl ChunkAssembler {
+    /// An assembler for `total_size` bytes, zero-filled up front so `finish` can hand over the
+    /// allocation. Errors: `too-large` over [`MAX_TOTAL_SIZE`], `out-of-memory`.
+    pub fn create(total_size: u32, expected_crc32c: Option<u32>) -> Result<Self, Error> {
+        if total_size > MAX_TOTAL_SIZE {
+            return Err(Error::TooLarge {
+                requested: total_size,
+                limit: MAX_TOTAL_SIZE,
+            });
+        }
+        let mut data = Vec::new();
+        data.try_reserve_exact(total_size as usize)
+            .map_err(|_| Error::OutOfMemory(total_size))?;
+        data.resize(total_size as usize, 0);
+        Ok(Self {
+            data,
+            total_size,
+            received: RangeSet::default(),
+            expected_crc32c,
+            unusable: None,
+        })
+    }
+
+    /// Like [`create`](Self::create) without a CRC, but infallible: when creation fails the
+    /// assembler refuses every write with that error.
+    pub fn new(total_size: u32) -> Self {
+        Self::create(total_size, None).unwrap_or_else(|error| Self {
+            data: Vec::new(),
+            total_size,
+            received: RangeSet::default(),
+            expected_crc32c: None,
+            unusable: Some(Unusable::Refused(error)),
+        })
+    }
+
+    fn check_usable(&self) -> Result<(), Error> {
+        match &self.unusable {
+            None => Ok(()),
+            Some(Unusable::Refused(error)) => Err(error.clone()),
+            Some(Unusable::Finished) => Err(Error::Invalid(
+                "the assembler is finished: its bytes were handed over".into(),
+            )),
+        }
+    }
+
+    /// Writes `chunk` at the end of the received prefix (the article's sequential mode).
+    pub fn append(&mut self, chunk: &[u8]) -> Result<(), Error> {
+        self.write_at(self.received.prefix_end(), chunk)
+    }
+
+    /// Writes `chunk` at `offset`. Errors: `out-of-bounds` past `total_size`; `invalid` when it
+    /// overlaps received bytes with different ones (nothing is written then).
+    pub fn write_at(&mut self, offset: u32, chunk: &[u8]) -> Result<(), Error> {
+        self.check_usable()?;
+        let len = u32::try_from(chunk.len()).map_err(|_| Error::OutOfBounds {
+            offset,
+            len: u32::MAX,
+            size: self.total_size,
+        })?;
+        let range = check_range(offset, len, self.data.len())?;
+        for (s, e) in self.received.overlapping(offset, offset + len) {
+            let held = &self.data[s as usize..e as usize];
+            let given = &chunk[(s - offset) as usize..(e - offset) as usize];
+            if let Some(i) = held.iter().zip(given).position(|(a, b)| a != b) {
+                let at = s as usize + i;
+                return Err(Error::Invalid(format!(
+                    "chunk: at offset {at} it has byte {:#04x}, but {:#04x} was already received there",
+                    given[i], held[i]
+                )));
+            }
+        }
+        self.data[range].copy_from_slice(chunk);
+        self.received.insert(offset, offset + len);
+        Ok(())
+    }
+
+    /// Distinct bytes received.
+    pub fn received(&self) -> u32 {
+        self.received.covered
+    }
+
+    pub fn total_size(&self) -> u32 {
+        self.total_size
+    }
+
+    /// `received / total_size` in 0..=1; 1 when `total_size` is 0.
+    pub fn progress(&self) -> f64 {
+        if self.total_size == 0 {
+            return 1.0;
+        }
+        f64::from(self.received()) / f64::from(self.total_size)
+    }
+
+    /// Every byte received (never true for an assembler that refuses writes).
+    pub fn is_complete(&self) -> bool {
+        self.unusable.is_none() && self.received() == self.total_size
+    }
+
+    /// The gaps still to receive, in order and coalesced.
+    pub fn missing(&self) -> Vec<Span> {
+        if let Some(Unusable::Finished) = self.unusable {
+            return Vec::new();
+        }
+        self.received.gaps(self.total_size)
+    }
+
+    /// Verifies completeness and the CRC-32C, then hands the bytes over without copying them.
+    /// On error nothing changes; after success the assembler refuses further writes.
+    pub fn finish(&mut self) -> Result<Vec<u8>, Error> {
+        self.check_usable()?;
+        if let Some(gap) = self.missing().first() {
+            return Err(Error::Invalid(format!(
+                "incomplete: {} of {} bytes received, first gap at offset {} ({} bytes)",
+                self.received(),
+                self.total_size,
+                gap.offset,
+                gap.len
+            )));
+        }
+        if let Some(expected) = self.expected_crc32c {
+            let actual = crate::records::crc32c(&self.data);
+            if actual != expected {
+                return Err(Error::Invalid(format!(
+                    "crc32c mismatch: expected {expected:#010x}, computed {actual:#010x}"
+                )));
+            }
+        }
+        self.unusable = Some(Unusable::Finished);
+        Ok(std::mem::take(&mut self.data))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn span(offset: u32, len: u32) -> Span {
+        Span { offset, len }
+    }
+
+    #[test]
+    fn appends_in_order_complete_it() {
+        let mut a = ChunkAssembler::new(10);
+        a.append(b"hello").unwrap();
+        assert_eq!(a.progress(), 0.5);
+        a.append(b"world").unwrap();
+        assert!(a.is_complete());
+        assert_eq!(a.finish().unwrap(), b"helloworld");
+    }
+
+    #[test]
+    fn empty_total_is_complete_with_progress_one() {
+        let mut a = ChunkAssembler::new(0);
+        assert_eq!(a.progress(), 1.0);
+        assert!(a.is_complete());
+        assert_eq!(a.missing(), vec![]);
+        assert_eq!(a.finish().unwrap(), b"");
+    }
+
+    #[test]
+    fn out_of_order_writes_leave_coalesced_gaps() {
+        let mut a = ChunkAssembler::new(12);
+        a.write_at(8, b"ijkl").unwrap();
+        a.write_at(2, b"cd").unwrap();
+        assert_eq!(a.missing(), vec![span(0, 2), span(4, 4)]);
+        a.write_at(4, b"efgh").unwrap();
+        assert_eq!(a.missing(), vec![span(0, 2)]);
+        assert_eq!(a.received(), 10);
+        a.append(b"ab").unwrap();
+        assert_eq!(a.finish().unwrap(), b"abcdefghijkl");
+    }
+
+    #[test]
+    fn append_continues_the_received_prefix() {
+        let mut a = ChunkAssembler::new(6);
+        a.write_at(4, b"ef").unwrap();
+        a.append(b"ab").unwrap();
+        a.append(b"cd").unwrap();
+        assert_eq!(a.finish().unwrap(), b"abcdef");
+    }
+
+    #[test]
+    fn identical_retry_is_accepted_and_counted_once() {
+        let mut a = ChunkAssembler::new(6);
+        a.write_at(0, b"abcd").unwrap();
+        a.write_at(2, b"cdef").unwrap();
+        a.write_at(0, b"abcd").unwrap();
+        assert_eq!(a.received(), 6);
+    }
+
+    #[test]
+    fn differing_overlap_is_invalid_and_changes_nothing() {
+        let mut a = ChunkAssembler::new(6);
+        a.write_at(0, b"abcd").unwrap();
+        let error = a.write_at(2, b"cXef").unwrap_err();
+        assert!(
+            matches!(&error, Error::Invalid(why) if why.contains("offset 3")),
+            "{error}"
+        );
+        assert_eq!(a.received(), 4);
+        assert_eq!(a.missing(), vec![span(4, 2)]);
+    }
+
+    #[test]
+    fn writes_past_the_end_are_out_of_bounds() {
+        let mut a = ChunkAssembler::new(4);
+        assert_eq!(
+            a.write_at(3, b"xy"),
+            Err(Error::OutOfBounds {
+                offset: 3,
+                len: 2,
+                size: 4
+            })
+        );
+        assert!(a.write_at(u32::MAX, b"x").is_err());
+        a.append(b"abcd").unwrap();
+        assert!(a.append(b"e").is_err());
+    }
+
+    #[test]
+    fn over_the_limit_is_too_large_and_the_constructor_refuses_writes() {
+        let over = MAX_TOTAL_SIZE + 1;
+        let too_large = Error::TooLarge {
+            requested: over,
+            limit: MAX_TOTAL_SIZE,
+        };
+        assert_eq!(ChunkAssembler::create(over, None).unwrap_err(), too_large);
+        let mut a = ChunkAssembler::new(over);
+        assert_eq!(a.append(b"x"), Err(too_large.clone()));
+        assert_eq!(a.finish(), Err(too_large));
+        assert!(!a.is_complete());
+        assert_eq!(a.total_size(), over);
+    }
+
+    #[test]
+    fn finish_checks_completeness_and_crc() {
+        let data = b"123456789";
+        // The CRC-32C check value of "123456789".
+        let mut good = ChunkAssembler::create(9, Some(0xE306_9283)).unwrap();
+        good.append(&data[..4]).unwrap();
+        assert!(
+            matches!(good.finish(), Err(Error::Invalid(why)) if why.contains("first gap at offset 4"))
+        );
+        good.append(&data[4..]).unwrap();
+        assert_eq!(good.finish().unwrap(), data);
+        assert!(
+            good.append(b"").is_err(),
+            "finished assemblers refuse writes"
+        );
+
+        let mut bad = ChunkAssembler::create(9, Some(1)).unwrap();
+        bad.append(data).unwrap();
+        assert!(
+            matches!(bad.finish(), Err(Error::Invalid(why)) if why.contains("crc32c mismatch"))
+        );
+        assert!(bad.is_complete(), "a failed finish changes nothing");
+    }
+
+    proptest! {
+        #[test]
+        fn any_covering_order_completes_with_the_right_bytes(
+            data in proptest::collection::vec(any::<u8>(), 0..300),
+            cuts in proptest::collection::vec(any::<prop::sample::Index>(), 0..20),
+            order in any::<prop::sample::Index>(),
+            retries in proptest::collection::vec(any::<prop::sample::Index>(), 0..5),
+        ) {
+            let mut bounds: Vec<usize> = cuts.iter().map(|c| c.index(data.len() + 1)).collect();
+            bounds.extend([0, data.len()]);
+            bounds.sort();
+            bounds.dedup();
+            let mut chunks: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).collect();
+            // Any permutation: rotate by a random amount, then reverse every other chunk pair.
+            let shift = order.index(chunks.len().max(1)).min(chunks.len());
+            chunks.rotate_left(shift);
+            for i in (1..chunks.len()).step_by(2) {
+                chunks.swap(i - 1, i);
+            }
+            let mut a = ChunkAssembler::create(data.len() as u32, Some(crate::records::crc32c(&data))).unwrap();
+            for (start, end) in &chunks {
+                a.write_at(*start as u32, &data[*start..*end]).unwrap();
+            }
+            for retry in &retries {
+                if let Some(&(start, end)) = chunks.get(retry.index(chunks.len().max(1))) {
+                    a.write_at(start as u32, &data[start..end]).unwrap();
+                }
+            }
+            prop_assert_eq!(a.received() as usize, data.len());
+            prop_assert_eq!(a.missing(), vec![]);
+            prop_assert_eq!(a.finish().unwrap(), data);
+        }
+
+        #[test]
+        fn gaps_and_received_agree_with_a_bitmap(
+            total in 0u32..200,
+            writes in proptest::collection::vec((0u32..220, 0usize..40), 0..30),
+        ) {
+            let mut a = ChunkAssembler::new(total);
+            let mut seen = vec![false; total as usize];
+            for (offset, len) in writes {
+                let chunk = vec![7u8; len];
+                if a.write_at(offset, &chunk).is_ok() {
+                    seen[offset as usize..offset as usize + len].iter_mut().for_each(|b| *b = true);
+                } else {
+                    prop_assert!(offset as usize + len > total as usize);
+                }
+            }
+            prop_assert_eq!(a.received() as usize, seen.iter().filter(|&&b| b).count());
+            let mut expected_gaps = Vec::new();
+            let mut i = 0;
+            while i < seen.len() {
+                if !seen[i] {
+                    let start = i;
+                    while i < seen.len() && !seen[i] { i += 1; }
+                    expected_gaps.push(span(start as u32, (i - start) as u32));
+                } else {
+                    i += 1;
+                }
+            }
+            prop_assert_eq!(a.missing(), expected_gaps);
+        }
+    }
+}

@@ -1,0 +1,571 @@
+//! The `records` interface: the article's binary record, byte for byte, and a reader that
+//! frames a stream of them.
+//!
+//! Layout: `header[16] | payload-len u32 LE | payload | checksum u32 LE`, the checksum over
+//! `header ++ payload`. A [`BinaryRecord`] is stored as that frame, so `serialize` is one copy
+//! and `deserialize` adopts the input without copying. Invariant: the frame's length field and
+//! checksum always agree with its header and payload.
+//!
+//! Frame lengths are computed in u64: on wasm32, `24 + declared` in usize is exactly the
+//! overflow that traps the article's module.
+
+use crc::{Crc, Table};
+
+use crate::error::{len_u32, try_to_vec, try_with_capacity, Error};
+
+pub const HEADER_LEN: usize = 16;
+/// Header, length field and checksum: the size of a record with an empty payload.
+pub const FRAME_OVERHEAD: usize = HEADER_LEN + 4 + 4;
+const PAYLOAD_AT: usize = HEADER_LEN + 4;
+
+/// CRC-32C (Castagnoli, as iSCSI and ext4 use it), slice-by-16.
+const CRC32C: Crc<u32, Table<16>> = Crc::<u32, Table<16>>::new(&crc::CRC_32_ISCSI);
+
+/// The CRC-32C of `bytes`.
+pub fn crc32c(bytes: &[u8]) -> u32 {
+    CRC32C.checksum(bytes)
+}
+
+/// The article's checksum: the wrapping sum of every byte. Written so that LLVM vectorises it.
+pub fn sum32(bytes: &[u8]) -> u32 {
+    bytes
+        .iter()
+        .fold(0u32, |acc, &b| acc.wrapping_add(u32::from(b)))
+}
+
+/// Which checksum a record carries. Mirrors WIT `records.checksum-kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChecksumKind {
+    Sum32,
+    Crc32c,
+}
+
+impl ChecksumKind {
+    /// The checksum over `header ++ payload`.
+    pub fn checksum(self, header: &[u8], payload: &[u8]) -> u32 {
+        match self {
+            ChecksumKind::Sum32 => sum32(header).wrapping_add(sum32(payload)),
+            ChecksumKind::Crc32c => {
+                let mut digest = CRC32C.digest();
+                digest.update(header);
+                digest.update(payload);
+                digest.finalize()
+            }
+        }
+    }
+}
+
+/// Why bytes are not a record. Mirrors WIT `records.decode-error`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecodeError {
+    /// Fewer than 24 bytes: how many there were.
+    TooShort(u32),
+    /// The length field asks for more payload than there is.
+    LengthMismatch { declared: u32, available: u32 },
+    /// The stored checksum (`expected`) differs from the computed one (`actual`).
+    ChecksumMismatch { expected: u32, actual: u32 },
+    /// Bytes after the checksum: how many.
+    TrailingBytes(u32),
+    /// A declared payload over the reader's `max-payload`.
+    PayloadTooLarge(u32),
+    /// The reader could not buffer this many bytes.
+    OutOfMemory(u32),
+}
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DecodeError::TooShort(n) => write!(f, "{n} bytes is shorter than a 24-byte record"),
+            DecodeError::LengthMismatch {
+                declared,
+                available,
+            } => write!(
+                f,
+                "payload length {declared} declared, {available} bytes available"
+            ),
+            DecodeError::ChecksumMismatch { expected, actual } => write!(
+                f,
+                "checksum mismatch: stored {expected:#010x}, computed {actual:#010x}"
+            ),
+            DecodeError::TrailingBytes(n) => write!(f, "{n} bytes after the checksum"),
+            DecodeError::PayloadTooLarge(n) => write!(f, "payload of {n} bytes is over the limit"),
+            DecodeError::OutOfMemory(n) => write!(f, "could not allocate {n} bytes"),
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// The declared payload length of a frame that starts with `bytes`, once its length field
+/// has arrived.
+fn declared_len(bytes: &[u8]) -> Option<u32> {
+    let field = bytes.get(HEADER_LEN..PAYLOAD_AT)?;
+    Some(u32::from_le_bytes(field.try_into().ok()?))
+}
+
+/// Checks that `frame` is exactly one valid record.
+pub fn validate(frame: &[u8], kind: ChecksumKind) -> Result<(), DecodeError> {
+    if frame.len() < FRAME_OVERHEAD {
+        return Err(DecodeError::TooShort(len_u32(frame.len())));
+    }
+    let declared = declared_len(frame).unwrap_or_default();
+    let needed = FRAME_OVERHEAD as u64 + u64::from(declared);
+    let have = frame.len() as u64;
+    if have < needed {
+        return Err(DecodeError::LengthMismatch {
+            declared,
+            available: len_u32(frame.len() - FRAME_OVERHEAD),
+        });
+    }
+    if have > needed {
+        return Err(DecodeError::TrailingBytes(len_u32(
+            (have - needed) as usize,
+        )));
+    }
+    let checksum_at = frame.len() - 4;
+    let expected = u32::from_le_bytes(frame[checksum_at..].try_into().expect("4 bytes"));
+    let actual = kind.checksum(&frame[..HEADER_LEN], &frame[PAYLOAD_AT..checksum_at]);
+    if expected != actual {
+        return Err(DecodeError::ChecksumMismatch { expected, actual });
+    }
+    Ok(())
+}
+
+/// A header, a payload and their checksum. Mirrors WIT `records.binary-record`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BinaryRecord {
+    kind: ChecksumKind,
+    /// The serialized form, always valid.
+    frame: Vec<u8>,
+}
+
+impl BinaryRecord {
+    /// A record with a zero header and an empty payload.
+    pub fn new(kind: ChecksumKind) -> Self {
+        let mut record = Self {
+            kind,
+            frame: vec![0; FRAME_OVERHEAD],
+        };
+        record.seal();
+        record
+    }
+
+    /// Writes the checksum of the current header and payload into the frame.
+    fn seal(&mut self) {
+        let checksum_at = self.frame.len() - 4;
+        let checksum = self.kind.checksum(
+            &self.frame[..HEADER_LEN],
+            &self.frame[PAYLOAD_AT..checksum_at],
+        );
+        self.frame[checksum_at..].copy_from_slice(&checksum.to_le_bytes());
+    }
+
+    pub fn kind(&self) -> ChecksumKind {
+        self.kind
+    }
+
+    /// Replaces the header. Errors: `invalid` unless exactly 16 bytes.
+    pub fn set_header(&mut self, header: &[u8]) -> Result<(), Error> {
+        if header.len() != HEADER_LEN {
+            return Err(Error::Invalid(format!(
+                "header: must be exactly {HEADER_LEN} bytes, got {}",
+                header.len()
+            )));
+        }
+        self.frame[..HEADER_LEN].copy_from_slice(header);
+        self.seal();
+        Ok(())
+    }
+
+    /// Replaces the payload, writing the new frame once at its exact size.
+    pub fn set_payload(&mut self, payload: &[u8]) -> Result<(), Error> {
+        let limit = u32::MAX - FRAME_OVERHEAD as u32;
+        if payload.len() > limit as usize {
+            return Err(Error::TooLarge {
+                requested: len_u32(payload.len()),
+                limit,
+            });
+        }
+        let mut frame = try_with_capacity(FRAME_OVERHEAD + payload.len())?;
+        frame.extend_from_slice(&self.frame[..HEADER_LEN]);
+        frame.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+        frame.extend_from_slice(payload);
+        frame.extend_from_slice(&[0; 4]);
+        self.frame = frame;
+        self.seal();
+        Ok(())
+    }
+
+    pub fn header(&self) -> &[u8] {
+        &self.frame[..HEADER_LEN]
+    }
+
+    pub fn payload(&self) -> &[u8] {
+        &self.frame[PAYLOAD_AT..self.frame.len() - 4]
+    }
+
+    pub fn checksum(&self) -> u32 {
+        let checksum_at = self.frame.len() - 4;
+        u32::from_le_bytes(self.frame[checksum_at..].try_into().expect("4 bytes"))
+    }
+
+    /// The serialized frame, as borrowed bytes.
+    pub fn as_frame(&self) -> &[u8] {
+        &self.frame
+    }
+
+    /// A copy of the serialized frame.
+    pub fn serialize(&self) -> Result<Vec<u8>, Error> {
+        try_to_vec(&self.frame)
+    }
+
+    /// Parses exactly one record, adopting `data` as its frame without copying it.
+    pub fn deserialize(data: Vec<u8>, kind: ChecksumKind) -> Result<Self, DecodeError> {
+        validate(&data, kind)?;
+        Ok(Self { kind, frame: data })
+    }
+}
+
+/// Frames a stream of concatenated records cut at arbitrary points. Mirrors WIT
+/// `records.record-reader`.
+///
+/// Invariant: `pending` holds at most one unfinished frame, and its declared payload (once
+/// known) is within `max_payload`. The first bad record fails the reader for good: framing
+/// cannot be trusted after it.
+#[derive(Debug, Clone)]
+pub struct RecordReader {
+    kind: ChecksumKind,
+    max_payload: u32,
+    pending: Vec<u8>,
+    failed: Option<DecodeError>,
+}
+
+impl RecordReader {
+    pub fn new(kind: ChecksumKind, max_payload: u32) -> Self {
+        Self {
+            kind,
+            max_payload,
+            pending: Vec::new(),
+            failed: None,
+        }
+    }
+
+    /// Bytes held for an unfinished record.
+    pub fn buffered(&self) -> u32 {
+        len_u32(self.pending.len())
+    }
+
+    /// The full length of the frame `bytes` starts with, once its length field is in; refuses
+    /// a payload over `max_payload` before anything of it is buffered.
+    fn frame_len(&self, bytes: &[u8]) -> Result<Option<u64>, DecodeError> {
+        match declared_len(bytes) {
+            None => Ok(None),
+            Some(declared) if declared > self.max_payload => {
+                Err(DecodeError::PayloadTooLarge(declared))
+            }
+            Some(declared) => Ok(Some(FRAME_OVERHEAD as u64 + u64::from(declared))),
+        }
+    }
+
+    /// Returns every record the new bytes complete, in order, and keeps the tail.
+    ///
+    /// When a bad record is met, the records completed before it in this call are returned and
+    /// the error is reported by the next call; when none were, this call reports it. From then
+    /// on every call reports that error.
+    pub fn feed(&mut self, data: &[u8]) -> Result<Vec<BinaryRecord>, DecodeError> {
+        if let Some(error) = &self.failed {
+            return Err(error.clone());
+        }
+        let mut records = Vec::new();
+        match self.frame_records(data, &mut records) {
+            Ok(()) => Ok(records),
+            Err(error) => {
+                self.failed = Some(error.clone());
+                self.pending = Vec::new();
+                if records.is_empty() {
+                    Err(error)
+                } else {
+                    Ok(records)
+                }
+            }
+        }
+    }
+
+    fn frame_records(
+        &mut self,
+        mut input: &[u8],
+        records: &mut Vec<BinaryRecord>,
+    ) -> Result<(), DecodeError> {
+        // First complete the frame already pending, taking only the bytes it needs: up to its
+        // length field, which is checked against `max_payload` before any payload is buffered,
+        // then up to its end.
+        while !self.pending.is_empty() && !input.is_empty() {
+            let wanted = self.frame_len(&self.pending)?.unwrap_or(PAYLOAD_AT as u64);
+            let take = (wanted - self.pending.len() as u64).min(input.len() as u64) as usize;
+            self.buffer(&input[..take])?;
+            input = &input[take..];
+            if self.frame_len(&self.pending)? == Some(self.pending.len() as u64) {
+                let frame = std::mem::take(&mut self.pending);
+                records.push(self.record(frame)?);
+            }
+        }
+        // Then whole frames straight from the input, one copy each.
+        while let Some(frame_len) = self.frame_len(input)? {
+            if (input.len() as u64) < frame_len {
+                break;
+            }
+            let (frame, rest) = input.split_at(frame_len as usize);
+            let frame =
+                try_to_vec(frame).map_err(|_| DecodeError::OutOfMemory(len_u32(frame.len())))?;
+            records.push(self.record(frame)?);
+            input = rest;
+        }
+        self.buffer(input)
+    }
+
+    fn buffer(&mut self, bytes: &[u8]) -> Result<(), DecodeError> {
+        self.pending
+            .try_reserve(bytes.len())
+            .map_err(|_| DecodeError::OutOfMemory(len_u32(bytes.len())))?;
+        self.pending.extend_from_slice(bytes);
+        Ok(())
+    }
+
+    fn record(&self, frame: Vec<u8>) -> Result<BinaryRecord, DecodeError> {
+        BinaryRecord::deserialize(frame, self.kind)
+    }
+
+    /// Ends the stream. Errors: the reader's error, or what a partial record pending at the
+    /// end is (`too-short` or `length-mismatch`, as `deserialize` of those bytes would say).
+    pub fn finish(&self) -> Result<(), DecodeError> {
+        if let Some(error) = &self.failed {
+            return Err(error.clone());
+        }
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        validate(&self.pending, self.kind)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn record(kind: ChecksumKind, header: &[u8; 16], payload: &[u8]) -> BinaryRecord {
+        let mut r = BinaryRecord::new(kind);
+        r.set_header(header).unwrap();
+        r.set_payload(payload).unwrap();
+        r
+    }
+
+    #[test]
+    fn layout_is_the_articles_byte_for_byte() {
+        let r = record(ChecksumKind::Sum32, &[1; 16], &[2, 3, 4]);
+        let mut expected = vec![1u8; 16];
+        expected.extend_from_slice(&3u32.to_le_bytes());
+        expected.extend_from_slice(&[2, 3, 4]);
+        expected.extend_from_slice(&(16u32 + 2 + 3 + 4).to_le_bytes());
+        assert_eq!(r.serialize().unwrap(), expected);
+        assert_eq!(r.checksum(), 25);
+    }
+
+    #[test]
+    fn crc32c_matches_the_standard_check_value() {
+        assert_eq!(crc32c(b"123456789"), 0xE306_9283);
+        let r = record(ChecksumKind::Crc32c, b"0123456789abcdef", b"payload");
+        assert_eq!(r.checksum(), crc32c(b"0123456789abcdefpayload"));
+    }
+
+    #[test]
+    fn set_header_refuses_anything_but_16_bytes() {
+        let mut r = BinaryRecord::new(ChecksumKind::Sum32);
+        for len in [0, 15, 17, 100] {
+            assert!(matches!(
+                r.set_header(&vec![9; len]),
+                Err(Error::Invalid(_))
+            ));
+        }
+        assert_eq!(r.header(), &[0; 16], "a refused header changes nothing");
+    }
+
+    #[test]
+    fn articles_trap_input_is_a_length_mismatch() {
+        let mut data = vec![0u8; 24];
+        data[16..20].copy_from_slice(&0xFFFF_FFF0u32.to_le_bytes());
+        assert_eq!(
+            BinaryRecord::deserialize(data, ChecksumKind::Sum32),
+            Err(DecodeError::LengthMismatch {
+                declared: 0xFFFF_FFF0,
+                available: 0
+            })
+        );
+    }
+
+    #[test]
+    fn decode_errors_are_precise() {
+        let good = record(ChecksumKind::Sum32, &[7; 16], b"abc")
+            .serialize()
+            .unwrap();
+        let decode = |d: &[u8]| BinaryRecord::deserialize(d.to_vec(), ChecksumKind::Sum32);
+        assert_eq!(decode(&good[..23]), Err(DecodeError::TooShort(23)));
+        assert_eq!(decode(&[]), Err(DecodeError::TooShort(0)));
+        assert_eq!(
+            decode(&good[..26]),
+            Err(DecodeError::LengthMismatch {
+                declared: 3,
+                available: 2
+            })
+        );
+        let mut trailing = good.clone();
+        trailing.extend_from_slice(b"xy");
+        assert_eq!(decode(&trailing), Err(DecodeError::TrailingBytes(2)));
+        let mut corrupt = good.clone();
+        corrupt[21] ^= 1;
+        assert_eq!(
+            decode(&corrupt),
+            Err(DecodeError::ChecksumMismatch {
+                expected: 16 * 7 + 97 + 98 + 99,
+                actual: 16 * 7 + 97 + 99 + 99
+            })
+        );
+        assert_eq!(decode(&good).unwrap().payload(), b"abc");
+    }
+
+    #[test]
+    fn reader_frames_records_fed_one_byte_at_a_time() {
+        let records: Vec<_> = (0..5u8)
+            .map(|i| record(ChecksumKind::Crc32c, &[i; 16], &vec![i; i as usize * 3]))
+            .collect();
+        let stream: Vec<u8> = records.iter().flat_map(|r| r.as_frame().to_vec()).collect();
+        let mut reader = RecordReader::new(ChecksumKind::Crc32c, 1024);
+        let mut got = Vec::new();
+        for byte in &stream {
+            got.extend(reader.feed(std::slice::from_ref(byte)).unwrap());
+        }
+        assert_eq!(got, records);
+        assert_eq!(reader.buffered(), 0);
+        assert_eq!(reader.finish(), Ok(()));
+    }
+
+    #[test]
+    fn reader_refuses_a_payload_over_max_before_buffering_it() {
+        let big = record(ChecksumKind::Sum32, &[0; 16], &[1; 100])
+            .serialize()
+            .unwrap();
+        let mut reader = RecordReader::new(ChecksumKind::Sum32, 99);
+        assert_eq!(reader.feed(&big[..19]).unwrap(), vec![]);
+        assert_eq!(
+            reader.feed(&big[19..21]),
+            Err(DecodeError::PayloadTooLarge(100))
+        );
+        assert_eq!(reader.buffered(), 0);
+        assert_eq!(
+            reader.feed(b""),
+            Err(DecodeError::PayloadTooLarge(100)),
+            "failure sticks"
+        );
+    }
+
+    #[test]
+    fn reader_returns_good_records_before_a_bad_one_and_reports_it_next() {
+        let good = record(ChecksumKind::Sum32, &[1; 16], b"ok")
+            .serialize()
+            .unwrap();
+        let mut bad = good.clone();
+        bad[20] ^= 0xFF;
+        let mut reader = RecordReader::new(ChecksumKind::Sum32, 1024);
+        let stream = [good.clone(), bad, good].concat();
+        assert_eq!(reader.feed(&stream).unwrap().len(), 1);
+        assert!(matches!(
+            reader.finish(),
+            Err(DecodeError::ChecksumMismatch { .. })
+        ));
+        assert!(matches!(
+            reader.feed(b""),
+            Err(DecodeError::ChecksumMismatch { .. })
+        ));
+    }
+
+    #[test]
+    fn reader_finish_reports_a_partial_tail() {
+        let frame = record(ChecksumKind::Sum32, &[1; 16], b"abcdef")
+            .serialize()
+            .unwrap();
+        let mut reader = RecordReader::new(ChecksumKind::Sum32, 1024);
+        reader.feed(&frame[..10]).unwrap();
+        assert_eq!(reader.finish(), Err(DecodeError::TooShort(10)));
+        reader.feed(&frame[10..27]).unwrap();
+        assert_eq!(reader.buffered(), 27);
+        assert_eq!(
+            reader.finish(),
+            Err(DecodeError::LengthMismatch {
+                declared: 6,
+                available: 3
+            })
+        );
+        assert_eq!(reader.feed(&frame[27..]).unwrap().len(), 1);
+        assert_eq!(reader.finish(), Ok(()));
+    }
+
+    fn kind() -> impl Strategy<Value = ChecksumKind> {
+        prop_oneof![Just(ChecksumKind::Sum32), Just(ChecksumKind::Crc32c)]
+    }
+
+    proptest! {
+        #[test]
+        fn serialize_then_deserialize_round_trips(kind in kind(), header: [u8; 16], payload in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let r = record(kind, &header, &payload);
+            let back = BinaryRecord::deserialize(r.serialize().unwrap(), kind).unwrap();
+            prop_assert_eq!(back.header(), &header[..]);
+            prop_assert_eq!(back.payload(), &payload[..]);
+            prop_assert_eq!(back.checksum(), r.checksum());
+        }
+
+        #[test]
+        fn any_bytes_decode_to_a_record_or_a_typed_error(kind in kind(), data in proptest::collection::vec(any::<u8>(), 0..64)) {
+            if let Ok(r) = BinaryRecord::deserialize(data.clone(), kind) {
+                prop_assert_eq!(r.serialize().unwrap(), data);
+            }
+        }
+
+        #[test]
+        fn any_split_of_a_stream_yields_the_same_records(
+            kind in kind(),
+            payloads in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..80), 0..6),
+            cuts in proptest::collection::vec(any::<prop::sample::Index>(), 0..12),
+        ) {
+            let records: Vec<_> = payloads.iter().map(|p| record(kind, &[3; 16], p)).collect();
+            let stream: Vec<u8> = records.iter().flat_map(|r| r.as_frame().to_vec()).collect();
+            let mut bounds: Vec<usize> = cuts.iter().map(|c| c.index(stream.len() + 1)).collect();
+            bounds.extend([0, stream.len()]);
+            bounds.sort();
+            let mut reader = RecordReader::new(kind, 80);
+            let mut got = Vec::new();
+            for w in bounds.windows(2) {
+                got.extend(reader.feed(&stream[w[0]..w[1]]).unwrap());
+            }
+            prop_assert_eq!(got, records);
+            prop_assert_eq!(reader.finish(), Ok(()));
+        }
+
+        #[test]
+        fn any_bytes_fed_in_any_pieces_never_panic(
+            kind in kind(),
+            data in proptest::collection::vec(any::<u8>(), 0..200),
+            cuts in proptest::collection::vec(any::<prop::sample::Index>(), 0..8),
+            max_payload in 0u32..64,
+        ) {
+            let mut bounds: Vec<usize> = cuts.iter().map(|c| c.index(data.len() + 1)).collect();
+            bounds.extend([0, data.len()]);
+            bounds.sort();
+            let mut reader = RecordReader::new(kind, max_payload);
+            for w in bounds.windows(2) {
+                let _ = reader.feed(&data[w[0]..w[1]]);
+                prop_assert!(reader.buffered() as usize <= FRAME_OVERHEAD + max_payload as usize);
+            }
+            let _ = reader.finish();
+        }
+    }
+}
