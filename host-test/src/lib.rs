@@ -33,8 +33,9 @@ pub struct State {
 /// One instance of memkit in its own store.
 pub struct Host {
     pub store: Store<State>,
-    /// Shared so that a test can hold an interface's accessors (`let api = h.api.clone()`)
-    /// while it also calls `&mut self` helpers such as [`Host::drop_resource`].
+    /// Shared so that a test can hold an interface's accessors (`let api = h.api.clone()`,
+    /// then `api.memkit_core_bytes()…`) while it also calls `&mut self` helpers such as
+    /// [`Host::drop_resource`].
     pub api: Rc<Memkit>,
     baseline: MemoryInfo,
 }

@@ -7,7 +7,8 @@ fn oob(offset: u32, len: u32, size: u32) -> Error {
 #[test]
 fn from_list_round_trips_a_mebibyte() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let bytes = h.api.memkit_core_bytes().byte_buffer();
+    let api = h.api.clone();
+    let bytes = api.memkit_core_bytes().byte_buffer();
     let data: Vec<u8> = (0..MIB).map(|i| (i * 31 % 251) as u8).collect();
     let b = bytes.call_from_list(&mut h.store, &data)?;
     assert_eq!(bytes.call_len(&mut h.store, b)?, MIB as u32);
@@ -19,7 +20,8 @@ fn from_list_round_trips_a_mebibyte() -> wasmtime::Result<()> {
 #[test]
 fn constructor_reserves_capacity_without_length() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let bytes = h.api.memkit_core_bytes().byte_buffer();
+    let api = h.api.clone();
+    let bytes = api.memkit_core_bytes().byte_buffer();
     let b = bytes.call_constructor(&mut h.store, 1000)?;
     assert_eq!(bytes.call_len(&mut h.store, b)?, 0);
     assert!(bytes.call_capacity(&mut h.store, b)? >= 1000);
@@ -30,7 +32,8 @@ fn constructor_reserves_capacity_without_length() -> wasmtime::Result<()> {
 #[test]
 fn every_method_on_a_small_buffer() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let bytes = h.api.memkit_core_bytes().byte_buffer();
+    let api = h.api.clone();
+    let bytes = api.memkit_core_bytes().byte_buffer();
     let b = bytes.call_constructor(&mut h.store, 0)?;
     bytes.call_append(&mut h.store, b, b"hello world")??;
     assert_eq!(bytes.call_read(&mut h.store, b, 6, 5)??, b"world");
@@ -52,7 +55,8 @@ fn every_method_on_a_small_buffer() -> wasmtime::Result<()> {
 #[test]
 fn read_past_end_is_out_of_bounds() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let bytes = h.api.memkit_core_bytes().byte_buffer();
+    let api = h.api.clone();
+    let bytes = api.memkit_core_bytes().byte_buffer();
     let b = bytes.call_from_list(&mut h.store, b"abc")?;
     assert_eq!(bytes.call_read(&mut h.store, b, 2, 2)?, Err(oob(2, 2, 3)));
     assert_eq!(bytes.call_read(&mut h.store, b, 4, 0)?, Err(oob(4, 0, 3)));
@@ -64,7 +68,8 @@ fn read_past_end_is_out_of_bounds() -> wasmtime::Result<()> {
 #[test]
 fn ranges_that_overflow_u32_are_out_of_bounds() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let bytes = h.api.memkit_core_bytes().byte_buffer();
+    let api = h.api.clone();
+    let bytes = api.memkit_core_bytes().byte_buffer();
     let b = bytes.call_from_list(&mut h.store, b"abcdef")?;
     let max = u32::MAX;
     assert_eq!(
@@ -103,7 +108,8 @@ fn ranges_that_overflow_u32_are_out_of_bounds() -> wasmtime::Result<()> {
 #[test]
 fn write_at_past_len_is_out_of_bounds() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let bytes = h.api.memkit_core_bytes().byte_buffer();
+    let api = h.api.clone();
+    let bytes = api.memkit_core_bytes().byte_buffer();
     let b = bytes.call_from_list(&mut h.store, b"ab")?;
     assert_eq!(
         bytes.call_write_at(&mut h.store, b, 3, b"x")?,
@@ -118,7 +124,8 @@ fn write_at_past_len_is_out_of_bounds() -> wasmtime::Result<()> {
 #[test]
 fn empty_buffer_answers_every_call() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let bytes = h.api.memkit_core_bytes().byte_buffer();
+    let api = h.api.clone();
+    let bytes = api.memkit_core_bytes().byte_buffer();
     let b = bytes.call_from_list(&mut h.store, &[])?;
     assert_eq!(bytes.call_len(&mut h.store, b)?, 0);
     assert_eq!(bytes.call_to_list(&mut h.store, b)?, b"");
@@ -141,7 +148,8 @@ fn empty_buffer_answers_every_call() -> wasmtime::Result<()> {
 #[test]
 fn reserve_past_u32_is_too_large() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let bytes = h.api.memkit_core_bytes().byte_buffer();
+    let api = h.api.clone();
+    let bytes = api.memkit_core_bytes().byte_buffer();
     let b = bytes.call_from_list(&mut h.store, b"abc")?;
     assert_eq!(
         bytes.call_reserve(&mut h.store, b, u32::MAX)?,

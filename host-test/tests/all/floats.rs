@@ -4,7 +4,8 @@ use host_test::{Error, Host, OutOfBounds, MIB};
 #[test]
 fn process_matches_native_tan_cos_sin() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let floats = h.api.memkit_core_floats().float_buffer();
+    let api = h.api.clone();
+    let floats = api.memkit_core_floats().float_buffer();
     let input: Vec<f32> = (0..1000).map(|i| i as f32 * 0.01 - 5.0).collect();
     let f = floats.call_from_list(&mut h.store, &input)?;
     floats.call_process(&mut h.store, f)?;
@@ -23,7 +24,8 @@ fn process_matches_native_tan_cos_sin() -> wasmtime::Result<()> {
 #[test]
 fn every_method_on_a_small_buffer() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let floats = h.api.memkit_core_floats().float_buffer();
+    let api = h.api.clone();
+    let floats = api.memkit_core_floats().float_buffer();
     let f = floats.call_constructor(&mut h.store, 4)?;
     floats.call_set(&mut h.store, f, &[1.0, -2.0, 3.0])??;
     floats.call_append(&mut h.store, f, &[4.0])??;
@@ -69,7 +71,8 @@ fn every_method_on_a_small_buffer() -> wasmtime::Result<()> {
 #[test]
 fn sum_of_a_million_floats_keeps_precision() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let floats = h.api.memkit_core_floats().float_buffer();
+    let api = h.api.clone();
+    let floats = api.memkit_core_floats().float_buffer();
     // A naive f32 sum of these stalls at 2^24; the f64 lanes do not.
     let f = floats.call_from_list(&mut h.store, &vec![1.0; MIB * 20])?;
     assert_eq!(floats.call_sum(&mut h.store, f)?, (MIB * 20) as f64);
@@ -80,7 +83,8 @@ fn sum_of_a_million_floats_keeps_precision() -> wasmtime::Result<()> {
 #[test]
 fn nan_and_infinities_are_values_not_traps() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let floats = h.api.memkit_core_floats().float_buffer();
+    let api = h.api.clone();
+    let floats = api.memkit_core_floats().float_buffer();
     let f = floats.call_from_list(
         &mut h.store,
         &[f32::NAN, f32::INFINITY, -1.0, f32::NEG_INFINITY],
@@ -104,7 +108,8 @@ fn nan_and_infinities_are_values_not_traps() -> wasmtime::Result<()> {
 #[test]
 fn empty_buffer_has_zero_sum_and_no_stats() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let floats = h.api.memkit_core_floats().float_buffer();
+    let api = h.api.clone();
+    let floats = api.memkit_core_floats().float_buffer();
     let f = floats.call_constructor(&mut h.store, 0)?;
     assert_eq!(floats.call_sum(&mut h.store, f)?, 0.0);
     assert_eq!(floats.call_stats(&mut h.store, f)?, None);
@@ -118,7 +123,8 @@ fn empty_buffer_has_zero_sum_and_no_stats() -> wasmtime::Result<()> {
 #[test]
 fn dot_of_mismatched_lengths_is_invalid() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let floats = h.api.memkit_core_floats().float_buffer();
+    let api = h.api.clone();
+    let floats = api.memkit_core_floats().float_buffer();
     let a = floats.call_from_list(&mut h.store, &[1.0, 2.0])?;
     let b = floats.call_from_list(&mut h.store, &[1.0, 2.0, 3.0])?;
     match floats.call_dot(&mut h.store, a, b)? {
@@ -133,7 +139,8 @@ fn dot_of_mismatched_lengths_is_invalid() -> wasmtime::Result<()> {
 #[test]
 fn read_with_overflowing_range_is_out_of_bounds() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let floats = h.api.memkit_core_floats().float_buffer();
+    let api = h.api.clone();
+    let floats = api.memkit_core_floats().float_buffer();
     let f = floats.call_from_list(&mut h.store, &[1.0, 2.0])?;
     assert_eq!(
         floats.call_read(&mut h.store, f, 1, u32::MAX)?,

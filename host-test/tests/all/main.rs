@@ -2,6 +2,8 @@
 //! guard (see `host_test::Host`), so each test also proves it gave back what it allocated.
 
 mod bytes;
+mod chunks;
 mod floats;
 mod memory;
+mod records;
 mod text;

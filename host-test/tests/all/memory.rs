@@ -13,8 +13,9 @@ fn info_reports_pages_and_counted_bytes() {
 #[test]
 fn used_bytes_follow_a_buffer_and_return_after_drop() -> wasmtime::Result<()> {
     let mut h = Host::new();
+    let api = h.api.clone();
     let before = h.memory_info();
-    let bytes = h.api.memkit_core_bytes().byte_buffer();
+    let bytes = api.memkit_core_bytes().byte_buffer();
     let buffer = bytes.call_constructor(&mut h.store, MIB as u32)?;
     let during = h.memory_info();
     assert!(during.used_bytes >= before.used_bytes + MIB as u64);
@@ -29,8 +30,8 @@ fn used_bytes_follow_a_buffer_and_return_after_drop() -> wasmtime::Result<()> {
 #[test]
 fn ten_thousand_create_fill_drop_cycles_leak_nothing() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let start = h.memory_info().used_bytes;
     let api = h.api.clone();
+    let start = h.memory_info().used_bytes;
     let bytes = api.memkit_core_bytes().byte_buffer();
     let floats = api.memkit_core_floats().float_buffer();
     for i in 0..10_000u32 {
