@@ -26,8 +26,41 @@ pub fn crc32c(bytes: &[u8]) -> u32 {
     CRC32C.checksum(bytes)
 }
 
-/// The article's checksum: the wrapping sum of every byte. Written so that LLVM vectorises it.
+/// The article's checksum: the wrapping sum of every byte.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 pub fn sum32(bytes: &[u8]) -> u32 {
+    portable_sum32(bytes)
+}
+
+/// The article's checksum with wasm SIMD: 16 bytes a step, widened pairwise into four u32
+/// lanes. LLVM vectorises the portable fold only 4 bytes a step on wasm (checked in the
+/// disassembly), so this one loop is written with intrinsics.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+pub fn sum32(bytes: &[u8]) -> u32 {
+    use core::arch::wasm32::*;
+    let blocks = bytes.chunks_exact(16);
+    let tail = portable_sum32(blocks.remainder());
+    let mut lanes = u32x4_splat(0);
+    for block in blocks {
+        // SAFETY: `block` is 16 readable bytes; `v128_load` has no alignment requirement.
+        let v = unsafe { v128_load(block.as_ptr().cast::<v128>()) };
+        // Adds wrap, so the lane sums agree with the portable sum modulo 2^32.
+        lanes = i32x4_add(
+            lanes,
+            u32x4_extadd_pairwise_u16x8(u16x8_extadd_pairwise_u8x16(v)),
+        );
+    }
+    [
+        u32x4_extract_lane::<0>(lanes),
+        u32x4_extract_lane::<1>(lanes),
+        u32x4_extract_lane::<2>(lanes),
+        u32x4_extract_lane::<3>(lanes),
+    ]
+    .iter()
+    .fold(tail, |acc, &lane| acc.wrapping_add(lane))
+}
+
+fn portable_sum32(bytes: &[u8]) -> u32 {
     bytes
         .iter()
         .fold(0u32, |acc, &b| acc.wrapping_add(u32::from(b)))

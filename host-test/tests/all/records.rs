@@ -70,6 +70,25 @@ fn serialize_is_the_articles_layout_and_round_trips() -> wasmtime::Result<()> {
 }
 
 #[test]
+fn sum32_of_a_megabyte_matches_a_host_side_sum() -> wasmtime::Result<()> {
+    let mut h = Host::new();
+    let api = h.api.clone();
+    let record = api.memkit_core_records().binary_record();
+    // Odd length and all-0xFF runs exercise the SIMD blocks, their tail and the u32 wrap-around.
+    let payload: Vec<u8> = (0..MIB + 13)
+        .map(|i| if i % 3 == 0 { 0xFF } else { (i * 31) as u8 })
+        .collect();
+    let r = record.call_constructor(&mut h.store, ChecksumKind::Sum32)?;
+    record.call_set_payload(&mut h.store, r, &payload)??;
+    assert_eq!(
+        record.call_checksum(&mut h.store, r)?,
+        sum32(&[&[0; 16], &payload])
+    );
+    h.drop_resource(r);
+    Ok(())
+}
+
+#[test]
 fn crc32c_records_round_trip_a_megabyte() -> wasmtime::Result<()> {
     let mut h = Host::new();
     let api = h.api.clone();
