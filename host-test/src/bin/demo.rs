@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant};
 
 use host_test::exports::memkit::core::floats::UnaryOp;
+use host_test::exports::memkit::core::records::ChecksumKind;
 use host_test::{Host, MemoryInfo, MIB};
 
 type Result = wasmtime::Result<()>;
@@ -15,6 +16,10 @@ fn main() -> Result {
     byte_buffer(&mut h)?;
     float_buffer(&mut h)?;
     swap_case(&mut h)?;
+    chunked_transfer(&mut h)?;
+    out_of_order_upload(&mut h)?;
+    binary_record(&mut h)?;
+    record_stream(&mut h)?;
     call_costs(&mut h)?;
     section("Memory after the demo");
     print_memory(&h.memory_info());
@@ -128,6 +133,221 @@ fn swap_case(h: &mut Host) -> Result {
         "1 MB string: {:.0} µs per call (in, swap, out)",
         took.as_secs_f64() * 1e6
     );
+    Ok(())
+}
+
+/// Bitwise CRC-32C, computed on the host side as an uploader would.
+fn crc32c(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &byte in data {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0x82F6_3B78
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+fn chunked_transfer(h: &mut Host) -> Result {
+    section("Chunked transfer (the article's DataChunk: in order)");
+    let api = h.api.clone();
+    let chunks = api.memkit_core_chunks().chunk_assembler();
+    let empty = chunks.call_constructor(&mut h.store, 0)?;
+    println!(
+        "an empty transfer: progress {} (the article's gives NaN)",
+        chunks.call_progress(&mut h.store, empty)?
+    );
+    h.drop_resource(empty);
+    let a = chunks.call_constructor(&mut h.store, 10_000)?;
+    for _ in 0..4 {
+        chunks.call_append(&mut h.store, a, &[0x42; 2500])??;
+        println!(
+            "appended 2500 bytes → progress {:.0} %",
+            chunks.call_progress(&mut h.store, a)? * 100.0
+        );
+    }
+    let overflow = chunks.call_append(&mut h.store, a, b"one too many")?;
+    println!("one more append → {overflow:?}");
+    let buffer = chunks.call_finish(&mut h.store, a)??;
+    println!(
+        "finish → a byte-buffer of {} bytes, handed over without a copy",
+        api.memkit_core_bytes()
+            .byte_buffer()
+            .call_len(&mut h.store, buffer)?
+    );
+    h.drop_resource(buffer);
+    h.drop_resource(a);
+    Ok(())
+}
+
+fn out_of_order_upload(h: &mut Host) -> Result {
+    section("Out-of-order upload: 1 MiB in 64 KiB chunks, shuffled, one retry, CRC-32C checked");
+    let api = h.api.clone();
+    let chunks = api.memkit_core_chunks().chunk_assembler();
+    let data: Vec<u8> = (0..MIB)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let crc = crc32c(&data);
+    let a = chunks.call_create(&mut h.store, MIB as u32, Some(crc))??;
+    const CHUNK: usize = 64 * 1024;
+    // A fixed shuffle: chunk k goes out as number (k * 7) mod 16.
+    let order: Vec<usize> = (0..16).map(|k| k * 7 % 16).collect();
+    let start = Instant::now();
+    for (sent, &k) in order.iter().enumerate() {
+        let offset = k * CHUNK;
+        chunks.call_write_at(
+            &mut h.store,
+            a,
+            offset as u32,
+            &data[offset..offset + CHUNK],
+        )??;
+        if sent % 4 == 3 {
+            let gaps = chunks.call_missing(&mut h.store, a)?;
+            let shown: Vec<String> = gaps
+                .iter()
+                .take(3)
+                .map(|g| format!("{}+{}", g.offset, g.len))
+                .collect();
+            println!(
+                "sent {:2}/16 → progress {:5.1} % · {} gaps: {}{}",
+                sent + 1,
+                chunks.call_progress(&mut h.store, a)? * 100.0,
+                gaps.len(),
+                shown.join(", "),
+                if gaps.len() > 3 { ", …" } else { "" }
+            );
+        }
+    }
+    chunks.call_write_at(&mut h.store, a, 0, &data[..CHUNK])??;
+    println!(
+        "retry of chunk 0 (same bytes) → accepted, received still {}",
+        chunks.call_received(&mut h.store, a)?
+    );
+    let conflict = chunks.call_write_at(&mut h.store, a, 0, &[0u8; 16])?;
+    println!("overlap with different bytes → {conflict:?}");
+    let buffer = chunks.call_finish(&mut h.store, a)??;
+    println!(
+        "finish: complete, CRC-32C {crc:#010x} verified, in {:.2} ms",
+        start.elapsed().as_secs_f64() * 1e3
+    );
+    h.drop_resource(buffer);
+    h.drop_resource(a);
+    Ok(())
+}
+
+fn binary_record(h: &mut Host) -> Result {
+    section("Binary record (header | u32 length | payload | checksum)");
+    let api = h.api.clone();
+    let record = api.memkit_core_records().binary_record();
+    let r = record.call_constructor(&mut h.store, ChecksumKind::Sum32)?;
+    record.call_set_header(&mut h.store, r, b"MEMKIT-RECORD-01")??;
+    record.call_set_payload(&mut h.store, r, b"Hello, records!")??;
+    let bytes = record.call_serialize(&mut h.store, r)?;
+    println!("serialized {} bytes:", bytes.len());
+    println!("  header   {:02x?}", &bytes[..16]);
+    println!("  length   {:02x?}", &bytes[16..20]);
+    println!(
+        "  payload  {:?}",
+        String::from_utf8_lossy(&bytes[20..bytes.len() - 4])
+    );
+    println!(
+        "  checksum {:02x?} (sum32 = {})",
+        &bytes[bytes.len() - 4..],
+        record.call_checksum(&mut h.store, r)?
+    );
+    let back = record.call_deserialize(&mut h.store, &bytes, ChecksumKind::Sum32)??;
+    println!(
+        "deserialize → payload {:?}",
+        String::from_utf8_lossy(&record.call_payload(&mut h.store, back)?)
+    );
+    h.drop_resource(back);
+    let mut corrupt = bytes.clone();
+    corrupt[25] ^= 0x20;
+    println!(
+        "one byte flipped → {:?}",
+        record
+            .call_deserialize(&mut h.store, &corrupt, ChecksumKind::Sum32)?
+            .map(drop)
+    );
+    println!(
+        "15-byte header → {:?}",
+        record.call_set_header(&mut h.store, r, &[0; 15])?
+    );
+    let mut trap_input = vec![0u8; 24];
+    trap_input[16..20].copy_from_slice(&0xFFFF_FFF0u32.to_le_bytes());
+    println!(
+        "the article's trap input (24 bytes declaring 0xFFFFFFF0) → {:?}",
+        record
+            .call_deserialize(&mut h.store, &trap_input, ChecksumKind::Sum32)?
+            .map(drop)
+    );
+    h.drop_resource(r);
+
+    let payload = vec![0xA5; 64 * 1024];
+    for kind in [ChecksumKind::Sum32, ChecksumKind::Crc32c] {
+        let r = record.call_constructor(&mut h.store, kind)?;
+        let took = median(51, || {
+            record.call_set_payload(&mut h.store, r, &payload)??;
+            let bytes = record.call_serialize(&mut h.store, r)?;
+            let back = record.call_deserialize(&mut h.store, &bytes, kind)??;
+            back.resource_drop(&mut h.store)
+        })?;
+        println!(
+            "64 KiB record, set-payload + serialize + deserialize ({kind:?}): {:.0} µs ({:.2} GB/s of payload)",
+            took.as_secs_f64() * 1e6,
+            payload.len() as f64 / took.as_secs_f64() / 1e9
+        );
+        h.drop_resource(r);
+    }
+    Ok(())
+}
+
+fn record_stream(h: &mut Host) -> Result {
+    section("Record stream read in odd-sized pieces");
+    let api = h.api.clone();
+    let record = api.memkit_core_records().binary_record();
+    let reader = api.memkit_core_records().record_reader();
+    let mut stream = Vec::new();
+    for i in 0..100u32 {
+        let r = record.call_constructor(&mut h.store, ChecksumKind::Crc32c)?;
+        record.call_set_header(&mut h.store, r, &[i as u8; 16])??;
+        record.call_set_payload(&mut h.store, r, &vec![i as u8; (i * 37 % 500) as usize])??;
+        stream.extend(record.call_serialize(&mut h.store, r)?);
+        h.drop_resource(r);
+    }
+    for piece in [1, 7, 333, 4096, MIB] {
+        let rd = reader.call_constructor(&mut h.store, ChecksumKind::Crc32c, 1024)?;
+        let (mut count, mut calls) = (0, 0);
+        for chunk in stream.chunks(piece) {
+            calls += 1;
+            for r in reader.call_feed(&mut h.store, rd, chunk)?? {
+                count += 1;
+                h.drop_resource(r);
+            }
+        }
+        println!(
+            "{} bytes in pieces of {piece:>7} ({calls:>5} feeds) → {count} records, {} bytes left, finish {:?}",
+            stream.len(),
+            reader.call_buffered(&mut h.store, rd)?,
+            reader.call_finish(&mut h.store, rd)?
+        );
+        h.drop_resource(rd);
+    }
+    let rd = reader.call_constructor(&mut h.store, ChecksumKind::Crc32c, 100)?;
+    let before_refusal = reader.call_feed(&mut h.store, rd, &stream[..20 * 1024])??;
+    println!(
+        "a reader with max-payload 100, fed 20 KiB: {} records before the first larger one, then {:?} (refused before buffering it)",
+        before_refusal.len(),
+        reader.call_finish(&mut h.store, rd)?
+    );
+    for r in before_refusal {
+        h.drop_resource(r);
+    }
+    h.drop_resource(rd);
     Ok(())
 }
 
