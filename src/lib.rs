@@ -10,6 +10,8 @@ pub mod chunks;
 pub mod error;
 pub mod floats;
 pub mod memory;
+pub mod people;
+pub mod pools;
 pub mod records;
 pub mod text;
 

@@ -16,7 +16,8 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   build   build the component into target/memkit.wasm (zero imports, validated)
   demo    build, then run the article's demo sections in wasmtime
-  test    every check: fmt, clippy, native core tests, component build, host tests";
+  test    every check: fmt, clippy, native core tests, component build, host tests
+  fuzz [seconds]  fuzz the record decoder and reader with cargo-fuzz (default 60 s each)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -25,6 +26,7 @@ fn main() -> ExitCode {
         Some("build") => build().map(|_| ()),
         Some("demo") => demo(),
         Some("test") => test(),
+        Some("fuzz") => fuzz(args.get(1).map(String::as_str)),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -231,5 +233,65 @@ fn test() -> Result {
     run(cargo()
         .args(["test", "--release", "--package", "host-test"])
         .env("MEMKIT_WASM", component))?;
+    Ok(())
+}
+
+/// The cargo-fuzz targets in `fuzz/`.
+const FUZZ_TARGETS: [&str; 2] = ["decode_record", "record_reader"];
+
+/// Runs each fuzz target for a bounded time with cargo-fuzz (nightly, AddressSanitizer),
+/// installing cargo-fuzz and the nightly toolchain when missing, and prints how many
+/// executions each ran.
+fn fuzz(seconds: Option<&str>) -> Result {
+    let seconds: u32 = match seconds {
+        None => 60,
+        Some(s) => s
+            .parse()
+            .map_err(|_| format!("fuzz: seconds must be a whole number, got {s:?}"))?,
+    };
+    // The rustup proxy, not `$CARGO`: only the proxy understands `+nightly`.
+    let rustup_cargo = || {
+        let mut command = Command::new("cargo");
+        command.current_dir(workspace_root());
+        command
+    };
+    let has_nightly = Command::new("rustup")
+        .args(["run", "nightly", "rustc", "--version"])
+        .output()
+        .is_ok_and(|out| out.status.success());
+    if !has_nightly {
+        run(Command::new("rustup").args([
+            "toolchain",
+            "install",
+            "nightly",
+            "--profile",
+            "minimal",
+        ]))?;
+    }
+    let has_cargo_fuzz = rustup_cargo()
+        .args(["fuzz", "--version"])
+        .output()
+        .is_ok_and(|out| out.status.success());
+    if !has_cargo_fuzz {
+        run(rustup_cargo().args(["install", "cargo-fuzz", "--locked"]))?;
+    }
+    for target in FUZZ_TARGETS {
+        eprintln!("xtask: fuzzing {target} for {seconds} s …");
+        let max_time = format!("-max_total_time={seconds}");
+        let mut command = rustup_cargo();
+        command.args(["+nightly", "fuzz", "run", target, "--", &max_time]);
+        let output = command.output()?;
+        let log = String::from_utf8_lossy(&output.stderr);
+        if !output.status.success() {
+            eprintln!("{log}");
+            return Err(format!("fuzz target {target} failed (see the log above)").into());
+        }
+        let done = log
+            .lines()
+            .rev()
+            .find(|line| line.starts_with("Done "))
+            .unwrap_or("(libFuzzer printed no summary)");
+        eprintln!("xtask: {target}: {done}, no crash");
+    }
     Ok(())
 }

@@ -1,0 +1,329 @@
+//! The `pools` interface: a buffer pool that really reuses memory, the article's Point3D and
+//! its object pool, and `path_length`, which does in one call what the article's demo does in
+//! a thousand.
+//!
+//! Buffer pool invariants: `classes` are non-empty, ascending and non-zero; every buffer
+//! waiting in `free[i]` is empty and has a capacity of exactly `classes[i]`; no class holds
+//! more than `max_per_class` buffers. `retained_bytes` is the sum of the waiting capacities.
+
+use crate::error::{len_u32, Error};
+
+/// The article's size classes, in bytes.
+pub const DEFAULT_CLASSES: [u32; 6] = [64, 256, 1024, 4096, 16384, 65536];
+/// The article's limit of waiting buffers per class.
+pub const DEFAULT_MAX_PER_CLASS: u32 = 10;
+/// The largest size class accepted by `with_classes`: 256 MiB.
+pub const MAX_CLASS_BYTES: u32 = 256 << 20;
+/// The most classes `with_classes` accepts.
+pub const MAX_CLASSES: usize = 64;
+/// The most waiting buffers per class `with_classes` accepts.
+pub const MAX_PER_CLASS: u32 = 4096;
+
+/// Counters and contents of a pool. Mirrors WIT `pools.pool-stats`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolStats {
+    pub classes: Vec<u32>,
+    pub free: Vec<u32>,
+    pub hits: u64,
+    pub misses: u64,
+    pub released: u64,
+    pub discarded: u64,
+    pub retained_bytes: u64,
+}
+
+/// Byte buffers by size class. Mirrors WIT `pools.buffer-pool`.
+#[derive(Debug)]
+pub struct BufferPool {
+    classes: Vec<u32>,
+    free: Vec<Vec<Vec<u8>>>,
+    max_per_class: u32,
+    hits: u64,
+    misses: u64,
+    released: u64,
+    discarded: u64,
+}
+
+impl Default for BufferPool {
+    fn default() -> Self {
+        Self::with_classes(&DEFAULT_CLASSES, DEFAULT_MAX_PER_CLASS)
+            .expect("the default classes are valid")
+    }
+}
+
+impl BufferPool {
+    /// A pool with the given classes. Errors: `invalid` unless `classes` is non-empty, strictly
+    /// ascending, non-zero, at most [`MAX_CLASSES`] long and each at most [`MAX_CLASS_BYTES`];
+    /// `too-large` when `max_per_class` is over [`MAX_PER_CLASS`].
+    pub fn with_classes(classes: &[u32], max_per_class: u32) -> Result<Self, Error> {
+        if classes.is_empty() || classes.len() > MAX_CLASSES {
+            return Err(Error::Invalid(format!(
+                "classes: need 1 to {MAX_CLASSES} size classes, got {}",
+                classes.len()
+            )));
+        }
+        if classes[0] == 0 {
+            return Err(Error::Invalid("classes: a size class cannot be 0".into()));
+        }
+        if let Some(pair) = classes.windows(2).find(|pair| pair[0] >= pair[1]) {
+            return Err(Error::Invalid(format!(
+                "classes: must be strictly ascending, but {} is followed by {}",
+                pair[0], pair[1]
+            )));
+        }
+        let largest = classes[classes.len() - 1];
+        if largest > MAX_CLASS_BYTES {
+            return Err(Error::Invalid(format!(
+                "classes: {largest} is over the largest class of {MAX_CLASS_BYTES} bytes"
+            )));
+        }
+        if max_per_class > MAX_PER_CLASS {
+            return Err(Error::TooLarge {
+                requested: max_per_class,
+                limit: MAX_PER_CLASS,
+            });
+        }
+        // Free lists are sized once, here, so that releasing never allocates.
+        let free = classes
+            .iter()
+            .map(|_| Vec::with_capacity(max_per_class as usize))
+            .collect();
+        Ok(Self {
+            classes: classes.to_vec(),
+            free,
+            max_per_class,
+            hits: 0,
+            misses: 0,
+            released: 0,
+            discarded: 0,
+        })
+    }
+
+    /// An empty buffer with capacity of at least `size`: a waiting one of the smallest class
+    /// that fits, if any (a hit), else a new one of that class's capacity, or of exactly `size`
+    /// above the largest class (a miss). Errors: `out-of-memory`.
+    pub fn acquire(&mut self, size: u32) -> Result<Vec<u8>, Error> {
+        let class = self.classes.partition_point(|&c| c < size);
+        if let Some(buffer) = self.free.get_mut(class).and_then(Vec::pop) {
+            self.hits += 1;
+            return Ok(buffer);
+        }
+        let capacity = self.classes.get(class).copied().unwrap_or(size);
+        let mut buffer = Vec::new();
+        buffer
+            .try_reserve_exact(capacity as usize)
+            .map_err(|_| Error::OutOfMemory(capacity))?;
+        self.misses += 1;
+        Ok(buffer)
+    }
+
+    /// Takes a buffer back: keeps it, cleared, when its capacity is exactly a class with room,
+    /// else drops it and counts it as discarded.
+    pub fn release(&mut self, mut buffer: Vec<u8>) {
+        self.released += 1;
+        let capacity = buffer.capacity();
+        let class = self.classes.binary_search(&len_u32(capacity)).ok();
+        match class.map(|i| &mut self.free[i]) {
+            Some(free) if free.len() < self.max_per_class as usize => {
+                buffer.clear();
+                free.push(buffer);
+            }
+            _ => self.discarded += 1,
+        }
+    }
+
+    pub fn stats(&self) -> PoolStats {
+        PoolStats {
+            classes: self.classes.clone(),
+            free: self.free.iter().map(|f| len_u32(f.len())).collect(),
+            hits: self.hits,
+            misses: self.misses,
+            released: self.released,
+            discarded: self.discarded,
+            retained_bytes: self
+                .free
+                .iter()
+                .flatten()
+                .map(|b| b.capacity() as u64)
+                .sum(),
+        }
+    }
+}
+
+/// A point in 3D space. Mirrors WIT `pools.point3d` (and holds a `pools.point`).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Point3d {
+    pub x: f64,
+    pub y: f64,
+    pub z: f64,
+}
+
+impl Point3d {
+    pub fn new(x: f64, y: f64, z: f64) -> Self {
+        Self { x, y, z }
+    }
+
+    /// Euclidean distance; NaN when any coordinate is NaN.
+    pub fn distance_to(&self, other: &Point3d) -> f64 {
+        let (dx, dy, dz) = (self.x - other.x, self.y - other.y, self.z - other.z);
+        (dx * dx + dy * dy + dz * dz).sqrt()
+    }
+}
+
+/// Points waiting for reuse. Mirrors WIT `pools.point-pool`.
+#[derive(Debug, Default)]
+pub struct PointPool {
+    waiting: Vec<Point3d>,
+    max_size: u32,
+}
+
+impl PointPool {
+    /// A pool that keeps at most `max_size` points waiting. The waiting list grows on demand
+    /// (it is not reserved up front, so a huge `max_size` costs nothing until used).
+    pub fn new(max_size: u32) -> Self {
+        Self {
+            waiting: Vec::new(),
+            max_size,
+        }
+    }
+
+    /// A point at (x, y, z): a waiting one reset, or a new one.
+    pub fn get(&mut self, x: f64, y: f64, z: f64) -> Point3d {
+        match self.waiting.pop() {
+            Some(mut point) => {
+                point.x = x;
+                point.y = y;
+                point.z = z;
+                point
+            }
+            None => Point3d::new(x, y, z),
+        }
+    }
+
+    /// Keeps `point` for reuse while fewer than `max_size` wait; returns whether it was kept.
+    pub fn put(&mut self, point: Point3d) -> bool {
+        if self.waiting.len() >= self.max_size as usize || self.waiting.try_reserve(1).is_err() {
+            return false;
+        }
+        self.waiting.push(point);
+        true
+    }
+
+    /// Points waiting.
+    pub fn size(&self) -> u32 {
+        len_u32(self.waiting.len())
+    }
+}
+
+/// The sum of distances between neighbours; 0 for fewer than two points.
+pub fn path_length(points: &[Point3d]) -> f64 {
+    points.windows(2).map(|w| w[0].distance_to(&w[1])).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn acquire_misses_then_release_makes_it_hit() {
+        let mut pool = BufferPool::default();
+        let buffer = pool.acquire(100).unwrap();
+        assert_eq!(buffer.capacity(), 256);
+        pool.release(buffer);
+        let again = pool.acquire(200).unwrap();
+        assert_eq!((again.len(), again.capacity()), (0, 256));
+        let s = pool.stats();
+        assert_eq!((s.hits, s.misses, s.released, s.discarded), (1, 1, 1, 0));
+    }
+
+    #[test]
+    fn released_buffers_come_back_cleared() {
+        let mut pool = BufferPool::default();
+        let mut buffer = pool.acquire(10).unwrap();
+        buffer.extend_from_slice(b"secret");
+        pool.release(buffer);
+        assert!(pool.acquire(10).unwrap().is_empty());
+    }
+
+    #[test]
+    fn buffers_that_are_not_a_class_or_find_it_full_are_discarded() {
+        let mut pool = BufferPool::with_classes(&[16], 1).unwrap();
+        pool.release(Vec::with_capacity(17));
+        let a = pool.acquire(16).unwrap();
+        let b = pool.acquire(16).unwrap();
+        pool.release(a);
+        pool.release(b);
+        let s = pool.stats();
+        assert_eq!((s.released, s.discarded, s.free.clone(), s.retained_bytes), (3, 2, vec![1], 16));
+    }
+
+    #[test]
+    fn sizes_above_the_largest_class_are_exact_misses() {
+        let mut pool = BufferPool::default();
+        let big = pool.acquire(100_000).unwrap();
+        assert_eq!(big.capacity(), 100_000);
+        pool.release(big);
+        assert_eq!(pool.stats().discarded, 1);
+    }
+
+    #[test]
+    fn with_classes_validates_its_input() {
+        let invalid = |classes: &[u32]| {
+            matches!(BufferPool::with_classes(classes, 1), Err(Error::Invalid(_)))
+        };
+        assert!(invalid(&[]));
+        assert!(invalid(&[0, 8]));
+        assert!(invalid(&[8, 8]));
+        assert!(invalid(&[16, 8]));
+        assert!(invalid(&[MAX_CLASS_BYTES + 1]));
+        assert!(invalid(&(1..=65).collect::<Vec<_>>()));
+        assert!(matches!(BufferPool::with_classes(&[8], MAX_PER_CLASS + 1), Err(Error::TooLarge { .. })));
+        assert!(BufferPool::with_classes(&[8, MAX_CLASS_BYTES], 0).is_ok());
+    }
+
+    #[test]
+    fn point_pool_reuses_up_to_max_size() {
+        let mut pool = PointPool::new(1);
+        let a = pool.get(1.0, 2.0, 3.0);
+        assert!(pool.put(a));
+        assert!(!pool.put(Point3d::default()));
+        assert_eq!(pool.size(), 1);
+        assert_eq!(pool.get(4.0, 5.0, 6.0), Point3d::new(4.0, 5.0, 6.0));
+        assert_eq!(pool.size(), 0);
+    }
+
+    #[test]
+    fn path_length_sums_neighbour_distances() {
+        let square = [
+            Point3d::new(0.0, 0.0, 0.0),
+            Point3d::new(3.0, 4.0, 0.0),
+            Point3d::new(3.0, 4.0, 12.0),
+        ];
+        assert_eq!(path_length(&square), 5.0 + 12.0);
+        assert_eq!(path_length(&square[..1]), 0.0);
+        assert_eq!(path_length(&[]), 0.0);
+        assert!(path_length(&[Point3d::new(f64::NAN, 0.0, 0.0), Point3d::default()]).is_nan());
+    }
+
+    proptest! {
+        #[test]
+        fn pool_invariants_hold_for_any_sequence(ops in proptest::collection::vec((any::<bool>(), 0u32..70_000), 0..60)) {
+            let mut pool = BufferPool::default();
+            let mut out: Vec<Vec<u8>> = Vec::new();
+            for (acquire, size) in ops {
+                if acquire || out.is_empty() {
+                    let buffer = pool.acquire(size).unwrap();
+                    prop_assert!(buffer.capacity() >= size as usize && buffer.is_empty());
+                    out.push(buffer);
+                } else {
+                    pool.release(out.swap_remove(size as usize % out.len()));
+                }
+                let s = pool.stats();
+                prop_assert!(s.free.iter().all(|&n| n <= DEFAULT_MAX_PER_CLASS));
+                let expected: u64 = s.free.iter().zip(&s.classes).map(|(&n, &c)| u64::from(n) * u64::from(c)).sum();
+                prop_assert_eq!(s.retained_bytes, expected);
+                prop_assert_eq!(s.released, s.discarded + s.free.iter().map(|&n| u64::from(n)).sum::<u64>() + s.hits);
+            }
+        }
+    }
+}
