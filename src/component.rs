@@ -6,17 +6,19 @@
 //! (two shared borrows, as in `dot` of a buffer with itself, are fine).
 
 use std::alloc::System;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use crate::bytes::ByteBuffer;
 use crate::chunks::ChunkAssembler;
 use crate::floats::{FloatBuffer, UnaryOp};
 use crate::memory::CountingAllocator;
+use crate::people::{Company, Person};
+use crate::pools::{BufferPool, Point3d, PointPool};
 use crate::records::{BinaryRecord, ChecksumKind, DecodeError, RecordReader};
 
 wit_bindgen::generate!({ path: "wit", world: "memkit" });
 
-use exports::memkit::core::{bytes, chunks, floats, memory, records, text, types};
+use exports::memkit::core::{bytes, chunks, floats, memory, people, pools, records, text, types};
 
 #[global_allocator]
 static ALLOCATOR: CountingAllocator<System> = CountingAllocator::new(System);
@@ -377,5 +379,160 @@ impl records::GuestRecordReader for RecordReaderResource {
     }
     fn finish(&self) -> std::result::Result<(), records::DecodeError> {
         Ok(self.0.borrow().finish()?)
+    }
+}
+
+pub struct BufferPoolResource(RefCell<BufferPool>);
+
+impl pools::Guest for Memkit {
+    type BufferPool = BufferPoolResource;
+    type Point = PointResource;
+    type PointPool = PointPoolResource;
+
+    fn path_length(points: Vec<pools::Point3d>) -> f64 {
+        let points: Vec<Point3d> = points.into_iter().map(Point3d::from).collect();
+        crate::pools::path_length(&points)
+    }
+}
+
+impl pools::GuestBufferPool for BufferPoolResource {
+    fn new() -> Self {
+        Self(RefCell::new(BufferPool::default()))
+    }
+    fn with_classes(classes: Vec<u32>, max_per_class: u32) -> Result<pools::BufferPool> {
+        let pool = BufferPool::with_classes(&classes, max_per_class)?;
+        Ok(pools::BufferPool::new(Self(RefCell::new(pool))))
+    }
+    fn acquire(&self, size: u32) -> Result<bytes::ByteBuffer> {
+        let buffer = self.0.borrow_mut().acquire(size)?;
+        Ok(ByteBufferResource::handle(ByteBuffer::from_vec(buffer)))
+    }
+    fn release(&self, buffer: bytes::ByteBuffer) {
+        let buffer = buffer.into_inner::<ByteBufferResource>().0.into_inner();
+        self.0.borrow_mut().release(buffer.into_vec())
+    }
+    fn stats(&self) -> pools::PoolStats {
+        let stats = self.0.borrow().stats();
+        pools::PoolStats {
+            classes: stats.classes,
+            free: stats.free,
+            hits: stats.hits,
+            misses: stats.misses,
+            released: stats.released,
+            discarded: stats.discarded,
+            retained_bytes: stats.retained_bytes,
+        }
+    }
+}
+
+impl From<pools::Point3d> for Point3d {
+    fn from(p: pools::Point3d) -> Self {
+        Point3d::new(p.x, p.y, p.z)
+    }
+}
+
+pub struct PointResource(Cell<Point3d>);
+
+impl pools::GuestPoint for PointResource {
+    fn new(x: f64, y: f64, z: f64) -> Self {
+        Self(Cell::new(Point3d::new(x, y, z)))
+    }
+    fn x(&self) -> f64 {
+        self.0.get().x
+    }
+    fn y(&self) -> f64 {
+        self.0.get().y
+    }
+    fn z(&self) -> f64 {
+        self.0.get().z
+    }
+    fn reset(&self, x: f64, y: f64, z: f64) {
+        self.0.set(Point3d::new(x, y, z))
+    }
+    fn distance_to(&self, other: pools::PointBorrow<'_>) -> f64 {
+        self.0
+            .get()
+            .distance_to(&other.get::<PointResource>().0.get())
+    }
+    fn to_record(&self) -> pools::Point3d {
+        let p = self.0.get();
+        pools::Point3d {
+            x: p.x,
+            y: p.y,
+            z: p.z,
+        }
+    }
+}
+
+pub struct PointPoolResource(RefCell<PointPool>);
+
+impl pools::GuestPointPool for PointPoolResource {
+    fn new(max_size: u32) -> Self {
+        Self(RefCell::new(PointPool::new(max_size)))
+    }
+    fn get(&self, x: f64, y: f64, z: f64) -> pools::Point {
+        let point = self.0.borrow_mut().get(x, y, z);
+        pools::Point::new(PointResource(Cell::new(point)))
+    }
+    fn put(&self, p: pools::Point) {
+        let point = p.into_inner::<PointResource>().0.get();
+        self.0.borrow_mut().put(point);
+    }
+    fn size(&self) -> u32 {
+        self.0.borrow().size()
+    }
+}
+
+impl From<people::Person> for Person {
+    fn from(p: people::Person) -> Self {
+        Person {
+            name: p.name,
+            age: p.age,
+            email: p.email,
+        }
+    }
+}
+
+impl From<Person> for people::Person {
+    fn from(p: Person) -> Self {
+        people::Person {
+            name: p.name,
+            age: p.age,
+            email: p.email,
+        }
+    }
+}
+
+impl From<crate::people::JsonError> for people::JsonError {
+    fn from(e: crate::people::JsonError) -> Self {
+        people::JsonError {
+            message: e.message,
+            line: e.line,
+            column: e.column,
+        }
+    }
+}
+
+impl people::Guest for Memkit {
+    fn person_to_json(p: people::Person) -> String {
+        crate::people::person_to_json(&p.into())
+    }
+    fn person_from_json(json: String) -> std::result::Result<people::Person, people::JsonError> {
+        Ok(crate::people::person_from_json(&json)?.into())
+    }
+    fn company_to_json(c: people::Company) -> String {
+        crate::people::company_to_json(&Company {
+            name: c.name,
+            founded_year: c.founded_year,
+            employees: c.employees.into_iter().map(Person::from).collect(),
+        })
+    }
+    fn company_from_json(json: String) -> std::result::Result<people::Company, people::JsonError> {
+        let c = crate::people::company_from_json(&json)?;
+        Ok(people::Company {
+            name: c.name,
+            founded_year: c.founded_year,
+            employees: c.employees.into_iter().map(people::Person::from).collect(),
+        })
     }
 }

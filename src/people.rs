@@ -73,18 +73,32 @@ mod tests {
     use proptest::prelude::*;
 
     fn ada() -> Person {
-        Person { name: "Ada".into(), age: 36, email: "ada@example.com".into() }
+        Person {
+            name: "Ada".into(),
+            age: 36,
+            email: "ada@example.com".into(),
+        }
     }
 
     #[test]
     fn keys_are_the_articles() {
-        assert_eq!(person_to_json(&ada()), r#"{"name":"Ada","age":36,"email":"ada@example.com"}"#);
-        let company = Company { name: "Analytical".into(), employees: vec![ada()], founded_year: 1843 };
+        assert_eq!(
+            person_to_json(&ada()),
+            r#"{"name":"Ada","age":36,"email":"ada@example.com"}"#
+        );
+        let company = Company {
+            name: "Analytical".into(),
+            employees: vec![ada()],
+            founded_year: 1843,
+        };
         assert_eq!(
             company_to_json(&company),
             r#"{"name":"Analytical","employees":[{"name":"Ada","age":36,"email":"ada@example.com"}],"founded_year":1843}"#
         );
-        assert_eq!(company_from_json(&company_to_json(&company)).unwrap(), company);
+        assert_eq!(
+            company_from_json(&company_to_json(&company)).unwrap(),
+            company
+        );
     }
 
     #[test]
@@ -96,23 +110,40 @@ mod tests {
     #[test]
     fn missing_keys_name_the_field() {
         let error = person_from_json(r#"{"name":"Ada","age":36}"#).unwrap_err();
-        assert!(error.message.contains("missing field `email`"), "{}", error.message);
+        assert!(
+            error.message.contains("missing field `email`"),
+            "{}",
+            error.message
+        );
         assert_eq!((error.line, error.column), (1, 23));
     }
 
     #[test]
     fn ages_outside_u32_are_refused_with_position() {
         for age in ["4294967296", "-1", "36.5", "\"36\""] {
-            let json = format!("{{\n  \"name\": \"Ada\",\n  \"age\": {age},\n  \"email\": \"a@b\"\n}}");
+            let json =
+                format!("{{\n  \"name\": \"Ada\",\n  \"age\": {age},\n  \"email\": \"a@b\"\n}}");
             let error = person_from_json(&json).unwrap_err();
             assert_eq!(error.line, 3, "{age}: {}", error.message);
         }
-        assert_eq!(person_from_json(r#"{"name":"A","age":4294967295,"email":""}"#).unwrap().age, u32::MAX);
+        assert_eq!(
+            person_from_json(r#"{"name":"A","age":4294967295,"email":""}"#)
+                .unwrap()
+                .age,
+            u32::MAX
+        );
     }
 
     #[test]
     fn malformed_documents_are_errors() {
-        for json in ["", "{", "[]", "null", "{\"name\": }", "{\"name\":\"a\",\"age\":1,\"email\":\"x\"} trailing"] {
+        for json in [
+            "",
+            "{",
+            "[]",
+            "null",
+            "{\"name\": }",
+            "{\"name\":\"a\",\"age\":1,\"email\":\"x\"} trailing",
+        ] {
             assert!(person_from_json(json).is_err(), "{json:?}");
         }
     }
@@ -126,7 +157,11 @@ mod tests {
         // Where a person is expected it is refused at the first level too deep.
         let typed = format!(r#"{{"name":"x","founded_year":1,"employees":[{open}{close}]}}"#);
         let error = company_from_json(&typed).unwrap_err();
-        assert!(error.message.contains("invalid type: sequence"), "{}", error.message);
+        assert!(
+            error.message.contains("invalid type: sequence"),
+            "{}",
+            error.message
+        );
     }
 
     proptest! {

@@ -254,7 +254,10 @@ mod tests {
         pool.release(a);
         pool.release(b);
         let s = pool.stats();
-        assert_eq!((s.released, s.discarded, s.free.clone(), s.retained_bytes), (3, 2, vec![1], 16));
+        assert_eq!(
+            (s.released, s.discarded, s.free.clone(), s.retained_bytes),
+            (3, 2, vec![1], 16)
+        );
     }
 
     #[test]
@@ -277,7 +280,10 @@ mod tests {
         assert!(invalid(&[16, 8]));
         assert!(invalid(&[MAX_CLASS_BYTES + 1]));
         assert!(invalid(&(1..=65).collect::<Vec<_>>()));
-        assert!(matches!(BufferPool::with_classes(&[8], MAX_PER_CLASS + 1), Err(Error::TooLarge { .. })));
+        assert!(matches!(
+            BufferPool::with_classes(&[8], MAX_PER_CLASS + 1),
+            Err(Error::TooLarge { .. })
+        ));
         assert!(BufferPool::with_classes(&[8, MAX_CLASS_BYTES], 0).is_ok());
     }
 
