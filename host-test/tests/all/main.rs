@@ -5,5 +5,7 @@ mod bytes;
 mod chunks;
 mod floats;
 mod memory;
+mod people;
+mod pools;
 mod records;
 mod text;
