@@ -4,6 +4,8 @@
 use std::time::{Duration, Instant};
 
 use host_test::exports::memkit::core::floats::UnaryOp;
+use host_test::exports::memkit::core::people::{Company, Person};
+use host_test::exports::memkit::core::pools::Point3d;
 use host_test::exports::memkit::core::records::ChecksumKind;
 use host_test::{Host, MemoryInfo, MIB};
 
@@ -20,6 +22,9 @@ fn main() -> Result {
     out_of_order_upload(&mut h)?;
     binary_record(&mut h)?;
     record_stream(&mut h)?;
+    complex_data(&mut h)?;
+    memory_pool(&mut h)?;
+    object_pool(&mut h)?;
     call_costs(&mut h)?;
     section("Memory after the demo");
     print_memory(&h.memory_info());
@@ -348,6 +353,128 @@ fn record_stream(h: &mut Host) -> Result {
         h.drop_resource(r);
     }
     h.drop_resource(rd);
+    Ok(())
+}
+
+fn complex_data(h: &mut Host) -> Result {
+    section("Complex data: Person and Company as JSON");
+    let api = h.api.clone();
+    let people = api.memkit_core_people();
+    let ada = Person {
+        name: "Ada Lovelace".into(),
+        age: 36,
+        email: "ada@example.com".into(),
+    };
+    let json = people.call_person_to_json(&mut h.store, &ada)?;
+    println!("person → {json}");
+    println!(
+        "and back → {:?}",
+        people.call_person_from_json(&mut h.store, &json)??
+    );
+    let broken = "{\"name\": \"Ada\", \"age\": 4294967296, \"email\": \"a@b\"}";
+    println!(
+        "{broken} → {:?}",
+        people
+            .call_person_from_json(&mut h.store, broken)?
+            .unwrap_err()
+    );
+    let company = Company {
+        name: "Analytical Engines Ltd".into(),
+        founded_year: 1843,
+        employees: (0..1000)
+            .map(|i| Person {
+                name: format!("Employee {i}"),
+                age: 20 + i % 45,
+                email: format!("e{i}@example.com"),
+            })
+            .collect(),
+    };
+    let mut json_len = 0;
+    let took = median(21, || {
+        let json = people.call_company_to_json(&mut h.store, &company)?;
+        json_len = json.len();
+        let back = people.call_company_from_json(&mut h.store, &json)??;
+        assert_eq!(back.employees.len(), 1000);
+        Ok(())
+    })?;
+    println!(
+        "company of 1000 employees → {json_len} bytes of JSON and back: {:.2} ms per round trip (two calls)",
+        took.as_secs_f64() * 1e3
+    );
+    Ok(())
+}
+
+fn memory_pool(h: &mut Host) -> Result {
+    section("Memory pool: buffers reused by size class");
+    let api = h.api.clone();
+    let pool = api.memkit_core_pools().buffer_pool();
+    let bytes = api.memkit_core_bytes().byte_buffer();
+    let p = pool.call_constructor(&mut h.store)?;
+    let took = median(5, || {
+        for i in 0..1000u32 {
+            let b = pool.call_acquire(&mut h.store, p, 100 + (i % 4) * 1000)??;
+            bytes.call_append(&mut h.store, b, &[i as u8; 64])??;
+            pool.call_release(&mut h.store, p, b)?;
+        }
+        Ok(())
+    })?;
+    let stats = pool.call_stats(&mut h.store, p)?;
+    println!(
+        "5 × 1000 acquire + append + release: {:.0} µs per 1000",
+        took.as_secs_f64() * 1e6
+    );
+    println!("classes  {:?}", stats.classes);
+    println!("waiting  {:?}", stats.free);
+    println!(
+        "hits {} · misses {} · released {} · discarded {} · retained {} bytes",
+        stats.hits, stats.misses, stats.released, stats.discarded, stats.retained_bytes
+    );
+    h.drop_resource(p);
+    Ok(())
+}
+
+fn object_pool(h: &mut Host) -> Result {
+    section("Object pool: 1000 points, and path-length in one call");
+    let api = h.api.clone();
+    let pools = api.memkit_core_pools();
+    let point = pools.point();
+    let pool = pools.point_pool();
+    let pp = pool.call_constructor(&mut h.store, 100)?;
+    let coords: Vec<Point3d> = (0..1000)
+        .map(|i| {
+            let t = f64::from(i) * 0.01;
+            Point3d {
+                x: t.cos(),
+                y: t.sin(),
+                z: t,
+            }
+        })
+        .collect();
+    let start = Instant::now();
+    let mut total = 0.0;
+    let mut previous = pool.call_get(&mut h.store, pp, coords[0].x, coords[0].y, coords[0].z)?;
+    for c in &coords[1..] {
+        let next = pool.call_get(&mut h.store, pp, c.x, c.y, c.z)?;
+        total += point.call_distance_to(&mut h.store, previous, next)?;
+        pool.call_put(&mut h.store, pp, previous)?;
+        previous = next;
+    }
+    pool.call_put(&mut h.store, pp, previous)?;
+    let per_point = start.elapsed();
+    println!(
+        "the article's way (get, distance-to, put per point): {total:.6} in {:.0} µs, {} points waiting",
+        per_point.as_secs_f64() * 1e6,
+        pool.call_size(&mut h.store, pp)?
+    );
+    let batch = median(21, || {
+        pools.call_path_length(&mut h.store, &coords).map(drop)
+    })?;
+    println!(
+        "path-length of the same 1000 points: {:.6} in {:.1} µs (one call)",
+        pools.call_path_length(&mut h.store, &coords)?,
+        batch.as_secs_f64() * 1e6
+    );
+    h.drop_resource(pp);
     Ok(())
 }
 
