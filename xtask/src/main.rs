@@ -16,7 +16,10 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   build   build the component into target/memkit.wasm (zero imports, validated)
   demo    build, then run the article's demo sections in wasmtime
-  test    every check: fmt, clippy, native core tests, component build, host tests
+  test    every check: fmt, clippy, native core tests, component build, host tests,
+          Node tests and browser tests (installs npm packages and chromium when missing)
+  js      transpile the component with jco into js/dist (and web/memkit for the demo page)
+  serve [port]    build everything and serve web/ on 127.0.0.1 (default port 8080)
   fuzz [seconds]  fuzz the record decoder and reader with cargo-fuzz (default 60 s each)";
 
 fn main() -> ExitCode {
@@ -27,6 +30,8 @@ fn main() -> ExitCode {
         Some("demo") => demo(),
         Some("test") => test(),
         Some("fuzz") => fuzz(args.get(1).map(String::as_str)),
+        Some("js") => js(),
+        Some("serve") => serve(args.get(1).map(String::as_str).unwrap_or("8080")),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -233,7 +238,100 @@ fn test() -> Result {
     run(cargo()
         .args(["test", "--release", "--package", "host-test"])
         .env("MEMKIT_WASM", component))?;
+    step("JavaScript package (jco)");
+    js()?;
+    ensure_chromium()?;
+    step("Node and browser tests");
+    run(Command::new("node")
+        .args(["--test", "test/"])
+        .current_dir(js_dir()))?;
     Ok(())
+}
+
+fn js_dir() -> PathBuf {
+    workspace_root().join("js")
+}
+
+/// Installs the JS package's pinned devDependencies (jco, playwright-core) from
+/// `js/package-lock.json` when they are missing or older than the lock file.
+fn ensure_npm_packages() -> Result {
+    let installed = js_dir().join("node_modules/.package-lock.json");
+    let lock = js_dir().join("package-lock.json");
+    let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    let fresh = matches!((modified(&installed), modified(&lock)), (Some(i), Some(l)) if i >= l);
+    if !fresh {
+        run(Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(js_dir()))?;
+    }
+    Ok(())
+}
+
+/// Builds the component, transpiles it with the pinned jco into `js/dist`, and copies that
+/// into `web/memkit` so the demo page is self-contained static files.
+fn js() -> Result {
+    let component = build()?;
+    ensure_npm_packages()?;
+    let dist = js_dir().join("dist");
+    if dist.exists() {
+        std::fs::remove_dir_all(&dist)?;
+    }
+    run(Command::new(js_dir().join("node_modules/.bin/jco"))
+        .arg("transpile")
+        .arg(&component)
+        .args(["--out-dir", "dist", "--name", "memkit"])
+        .current_dir(js_dir()))?;
+    let glue = dist.join("memkit.js");
+    let fixed = fix_resource_list_closures(&std::fs::read_to_string(&glue)?);
+    std::fs::write(&glue, fixed.text)?;
+    eprintln!(
+        "xtask: js/dist/memkit.js: {} per-element bindings of owned resources in lists made `let`",
+        fixed.patched
+    );
+    let web_copy = workspace_root().join("web/memkit");
+    if web_copy.exists() {
+        std::fs::remove_dir_all(&web_copy)?;
+    }
+    copy_dir(&dist, &web_copy)?;
+    eprintln!("xtask: js/dist and web/memkit hold the package");
+    Ok(())
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
+}
+
+/// Debian's Chromium, which the browser tests drive through playwright-core.
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// Installs Debian's chromium when it is missing (the browser tests need a real browser).
+fn ensure_chromium() -> Result {
+    if Path::new(CHROMIUM).exists() {
+        return Ok(());
+    }
+    run(Command::new("apt-get").arg("update"))?;
+    run(Command::new("apt-get")
+        .args(["install", "-y", "--no-install-recommends", "chromium"])
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+}
+
+/// Builds everything and serves `web/` until interrupted.
+fn serve(port: &str) -> Result {
+    js()?;
+    run(Command::new("node")
+        .arg(js_dir().join("scripts/serve.mjs"))
+        .arg(workspace_root().join("web"))
+        .arg(port))
 }
 
 /// The cargo-fuzz targets in `fuzz/`.
@@ -294,4 +392,38 @@ fn fuzz(seconds: Option<&str>) -> Result {
         eprintln!("xtask: {target}: {done}, no crash");
     }
     Ok(())
+}
+
+/// Glue text after [`fix_resource_list_closures`], and how many lines it changed.
+struct FixedGlue {
+    text: String,
+    patched: usize,
+}
+
+/// Works around a jco bug (1.12 up to at least 1.35): when a function returns a list of owned
+/// resources, the glue lifts each element in a `for` loop with `var handleN` and `var rscN`,
+/// so every element's `Symbol.dispose` closure sees the *last* element's handle: disposing
+/// the first record of `record-reader.feed` fails with "Invalid handle" and the others leak.
+/// Declaring those two bindings with `let` gives each iteration its own. Only the lines of that
+/// loop shape change (`getInt32(base + …)` reads an element of the list).
+fn fix_resource_list_closures(glue: &str) -> FixedGlue {
+    let mut text = String::with_capacity(glue.len());
+    let mut patched = 0;
+    let mut in_element = false;
+    for line in glue.split_inclusive('\n') {
+        let body = line.trim_start();
+        let indent = &line[..line.len() - body.len()];
+        let element_handle = body.starts_with("var handle") && body.contains("getInt32(base + ");
+        let element_resource = in_element && body.starts_with("var rsc");
+        if element_handle || element_resource {
+            text.push_str(indent);
+            text.push_str("let ");
+            text.push_str(&body["var ".len()..]);
+            patched += 1;
+        } else {
+            text.push_str(line);
+        }
+        in_element = element_handle;
+    }
+    FixedGlue { text, patched }
 }
