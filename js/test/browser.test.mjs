@@ -1,0 +1,147 @@
+// The demo page in real headless Chromium (Debian's, driven by playwright-core): every
+// section's button is clicked and what it renders is checked.
+import test, { after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve } from '../scripts/serve.mjs';
+import { crc32c } from '../../web/crc32c.js';
+
+const webRoot = fileURLToPath(new URL('../../web/', import.meta.url));
+const screenshotPath = fileURLToPath(new URL('../../target/web-demo.png', import.meta.url));
+let server, browser, page;
+const pageErrors = [];
+
+before(async () => {
+  const served = await serve(webRoot, 0);
+  server = served.server;
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  page.on('pageerror', (error) => pageErrors.push(String(error)));
+  page.on('console', (message) => message.type() === 'error' && pageErrors.push(message.text()));
+  await page.goto(served.url);
+  await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('memkit loaded'));
+});
+
+after(async () => {
+  if (page) {
+    mkdirSync(fileURLToPath(new URL('../../target/', import.meta.url)), { recursive: true });
+    await page.screenshot({ path: screenshotPath, fullPage: true });
+  }
+  await browser?.close();
+  server?.close();
+});
+
+const textOf = (id) => page.locator(`#${id}`).textContent();
+
+/** Clicks `buttonId` and waits until `#resultId` shows text matching `pattern`. */
+async function clickAndWait(buttonId, resultId, pattern) {
+  await page.click(`#${buttonId}`);
+  await page.waitForFunction(
+    ([id, source]) => new RegExp(source).test(document.getElementById(id).textContent),
+    [resultId, pattern.source],
+    { timeout: 60_000 },
+  );
+  return textOf(resultId);
+}
+
+test('the page loads memkit with no errors', async () => {
+  assert.match(await textOf('status'), /memkit loaded: \d+ pages of linear memory, no imports/);
+});
+
+test('memory info shows counted bytes', async () => {
+  await page.click('#memory-refresh');
+  const table = await textOf('memory-table');
+  for (const key of ['pages', 'totalBytes', 'usedBytes', 'freeBytes', 'peakUsedBytes', 'liveAllocations']) {
+    assert.ok(table.includes(key), `${key} in ${table}`);
+  }
+  const drawn = await page.evaluate(() => {
+    const canvas = document.getElementById('memory-chart');
+    const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    return pixels.some((value, i) => i % 4 === 3 && value > 0);
+  });
+  assert.ok(drawn, 'the used-bytes chart has been drawn');
+});
+
+test('byte buffer: a mebibyte round trip and an out-of-bounds error', async () => {
+  const result = await clickAndWait('bytes-run', 'bytes-result', /out-of-bounds/);
+  assert.match(result, /len 1,048,576/);
+  assert.match(result, /ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab 10 11 12 13/);
+  assert.match(result, /tail unchanged: true/);
+  assert.match(result, /out-of-bounds \{"offset":4294967295,"len":2,"size":1048576\}/);
+});
+
+test('float buffer: process, sum and stats of a million floats', async () => {
+  const result = await clickAndWait('floats-run', 'floats-result', /mean/);
+  assert.match(result, /first values: 1\.557408, 1\.557406/);
+  const sum = Number(/sum ([\d.]+)/.exec(result)[1]);
+  assert.ok(Math.abs(sum - 1013219.04) < 1, `sum ${sum}`);
+});
+
+test('swap case', async () => {
+  await page.fill('#swap-input', 'Hello, WebAssembly! Grüße');
+  const out = await clickAndWait('swap-run', 'swap-output', /\S/);
+  assert.equal(out, 'hELLO, wEBaSSEMBLY! gRüßE');
+});
+
+test('JSON: a person, an age above u32, a company of 1000', async () => {
+  assert.match(await clickAndWait('json-parse', 'json-result', /person/), /name "Ada Lovelace", age 36/);
+  const error = await clickAndWait('json-break', 'json-result', /json-error/);
+  assert.match(error, /json-error at line 1, column \d+: invalid value: integer `4294967296`, expected u32/);
+  const company = await clickAndWait('json-company', 'json-result', /company of/);
+  assert.match(company, /company of 1000 employees → [\d,]+ bytes of JSON and back/);
+  assert.match(company, /"name":"Employee 999"/);
+});
+
+test('binary records: hex view of every part, and the corrupted-byte error', async () => {
+  const status = await clickAndWait('record-serialize', 'record-status', /deserialize/);
+  assert.match(status, /39 bytes, sum32 checksum 0x00000994; deserialize → payload "Hello, records!"/);
+  const parts = await page.evaluate(() =>
+    ['hdr', 'len', 'pay', 'sum'].map((c) => document.querySelectorAll(`#record-hex .${c}`).length));
+  assert.deepEqual(parts, [16, 4, 15, 4]);
+  const corrupt = await clickAndWait('record-corrupt', 'record-status', /checksum-mismatch/);
+  assert.match(corrupt, /checksum-mismatch: stored 0x00000994, computed 0x000009b4/);
+  await page.selectOption('#record-kind', 'crc32c');
+  await clickAndWait('record-serialize', 'record-status', /crc32c/);
+  assert.match(await clickAndWait('record-corrupt', 'record-status', /flipped/), /checksum-mismatch/);
+});
+
+test('pools: reuse shows in the stats', async () => {
+  const result = await clickAndWait('pool-run', 'pool-result', /pathLength/);
+  assert.match(result, /hits 998 · misses 2 · released 1000 · discarded 0/);
+  assert.match(result, /path of 1000 points 14\.127964/);
+  assert.match(result, /pathLength, one call: 14\.127964/);
+  assert.match(await textOf('pool-table'), /class64256102440961638465536/);
+});
+
+test('chunked upload of a generated file reaches 100 % and a matching CRC-32C', async () => {
+  const data = Buffer.alloc(3 * 1024 * 1024 + 12345);
+  for (let i = 0; i < data.length; i++) data[i] = (i * 2654435761) >>> 13 & 0xff;
+  await page.setInputFiles('#upload-file', { name: 'generated.bin', mimeType: 'application/octet-stream', buffer: data });
+  await page.waitForFunction(() => /match|error/.test(document.getElementById('upload-status').textContent), null, { timeout: 60_000 });
+  const status = await textOf('upload-status');
+  const expected = `0x${crc32c(new Uint8Array(data)).toString(16).padStart(8, '0')}`;
+  assert.match(status, new RegExp(`CRC-32C computed in JS: ${expected}`));
+  assert.match(status, new RegExp(`memkit assembled 3,158,073 bytes from 49 chunks sent out of order and verified CRC-32C ${expected}: match`));
+  assert.equal(await textOf('upload-percent'), '100 %');
+  assert.equal(await page.locator('#upload-progress').evaluate((p) => p.value), 1);
+  assert.equal(await textOf('upload-missing'), '0 missing spans');
+});
+
+test('benchmark panel draws memkit against plain JS', async () => {
+  await page.click('#bench-run');
+  await page.waitForFunction(() => document.querySelectorAll('#bench-table tr').length === 9, null, { timeout: 120_000 });
+  const rows = await page.locator('#bench-table tr').allTextContents();
+  assert.match(rows[1], /^1 MiB byte buffer in and out/);
+  const bars = await page.locator('#bench-chart .bars > div').count();
+  assert.equal(bars, 16, 'two bars per scenario');
+});
+
+test('no errors were reported by the page', () => {
+  assert.deepEqual(pageErrors, []);
+});

@@ -1,0 +1,303 @@
+// The demo page: one function per section, each calling memkit and rendering what came back.
+import * as memkit from './memkit/memkit.js';
+import { crc32c } from './crc32c.js';
+import { runAll } from './bench.js';
+
+const { memory, bytes, floats, text, people, records, pools, chunks } = memkit;
+const $ = (id) => document.getElementById(id);
+const MIB = 1 << 20;
+
+/** "tag {json}" for a memkit error (jco's ComponentError carries the WIT value as payload). */
+function describeError(error) {
+  const payload = error?.payload;
+  if (payload === undefined) return String(error);
+  if (payload.tag) return `${payload.tag} ${JSON.stringify(payload.val)}`;
+  return JSON.stringify(payload);
+}
+
+const hex = (n) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
+const ms = (t) => (t < 0.001 ? `${(t * 1e6).toFixed(1)} ns` : t < 1 ? `${(t * 1000).toFixed(1)} µs` : `${t.toFixed(2)} ms`);
+
+/** Wires a button to an action; errors are shown in `output`, never thrown away. */
+function onClick(buttonId, output, action) {
+  $(buttonId).addEventListener('click', async () => {
+    $(buttonId).disabled = true;
+    try {
+      await action();
+    } catch (error) {
+      output.textContent = `error: ${describeError(error)}`;
+      output.classList.add('error');
+    } finally {
+      $(buttonId).disabled = false;
+      sampleMemory();
+    }
+  });
+}
+
+// ── Memory info, with a live chart of used bytes ──────────────────────────────────────────
+const usedSamples = [];
+
+/** Samples memory.info(): the chart gets a point and the table shows the latest values. */
+function sampleMemory() {
+  const info = memory.info();
+  usedSamples.push(Number(info.usedBytes));
+  if (usedSamples.length > 200) usedSamples.shift();
+  drawMemoryChart();
+  renderMemoryTable(info);
+}
+
+function drawMemoryChart() {
+  const canvas = $('memory-chart');
+  const g = canvas.getContext('2d');
+  g.clearRect(0, 0, canvas.width, canvas.height);
+  const max = Math.max(1, ...usedSamples);
+  g.strokeStyle = '#4f66c9';
+  g.lineWidth = 2;
+  g.beginPath();
+  usedSamples.forEach((used, i) => {
+    const x = (i / 199) * canvas.width;
+    const y = canvas.height - 6 - (used / max) * (canvas.height - 24);
+    i === 0 ? g.moveTo(x, y) : g.lineTo(x, y);
+  });
+  g.stroke();
+  g.fillStyle = '#1d2330';
+  g.font = '12px system-ui';
+  g.fillText(`used bytes (max shown ${max.toLocaleString()})`, 8, 14);
+}
+
+function renderMemoryTable(info = memory.info()) {
+  $('memory-table').innerHTML = Object.entries(info)
+    .map(([key, value]) => `<tr><th>${key}</th><td>${value.toLocaleString()}</td></tr>`)
+    .join('');
+}
+
+onClick('memory-refresh', $('memory-table'), () => renderMemoryTable());
+
+// ── Byte buffer ──────────────────────────────────────────────────────────────────────────
+onClick('bytes-run', $('bytes-result'), () => {
+  const data = new Uint8Array(MIB).map((_, i) => i % 251);
+  const start = performance.now();
+  const buffer = bytes.ByteBuffer.fromList(data);
+  const lines = [`fromList(1 MiB): len ${buffer.len().toLocaleString()}, capacity ${buffer.capacity().toLocaleString()}`];
+  buffer.fill(0, 16, 0xab);
+  const head = [...buffer.read(0, 20)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+  lines.push(`fill(0, 16, 0xab), read(0, 20): ${head}`);
+  const out = buffer.toList();
+  lines.push(`toList: ${out.length.toLocaleString()} bytes, tail unchanged: ${out.subarray(16).every((b, i) => b === data[i + 16])}`);
+  lines.push(`round trip took ${ms(performance.now() - start)}`);
+  try {
+    buffer.read(0xffffffff, 2);
+  } catch (error) {
+    lines.push(`read(4294967295, 2) → ${describeError(error)} (no trap; the buffer still answers: len ${buffer.len()})`);
+  }
+  buffer[Symbol.dispose]();
+  $('bytes-result').textContent = lines.join('\n');
+});
+
+// ── Float buffer ─────────────────────────────────────────────────────────────────────────
+onClick('floats-run', $('floats-result'), () => {
+  const input = Float32Array.from({ length: 1_000_000 }, (_, i) => i * 1e-3);
+  const buffer = floats.FloatBuffer.fromList(input);
+  const start = performance.now();
+  buffer.process();
+  const took = performance.now() - start;
+  const stats = buffer.stats();
+  const first = [...buffer.read(0, 4)].map((x) => x.toFixed(6)).join(', ');
+  buffer[Symbol.dispose]();
+  $('floats-result').textContent = [
+    `process (tan∘cos∘sin) of 1,000,000 floats: ${ms(took)}`,
+    `first values: ${first}`,
+    `sum ${stats.sum.toFixed(4)} · min ${stats.min.toFixed(6)} · max ${stats.max.toFixed(6)} · mean ${stats.mean.toFixed(6)}`,
+  ].join('\n');
+});
+
+// ── Swap case ────────────────────────────────────────────────────────────────────────────
+onClick('swap-run', $('swap-output'), () => {
+  $('swap-output').textContent = text.swapCase($('swap-input').value);
+});
+
+// ── JSON ─────────────────────────────────────────────────────────────────────────────────
+function parsePerson(json) {
+  try {
+    const person = people.personFromJson(json);
+    return `person → name ${JSON.stringify(person.name)}, age ${person.age}, email ${JSON.stringify(person.email)}\n` +
+      `and back → ${people.personToJson(person)}`;
+  } catch (error) {
+    const { message, line, column } = error.payload;
+    return `json-error at line ${line}, column ${column}: ${message}`;
+  }
+}
+
+onClick('json-parse', $('json-result'), () => {
+  $('json-result').textContent = parsePerson($('json-input').value);
+});
+
+onClick('json-break', $('json-result'), () => {
+  $('json-input').value = '{"name": "Ada Lovelace", "age": 4294967296, "email": "ada@example.com"}';
+  $('json-result').textContent = parsePerson($('json-input').value);
+});
+
+onClick('json-company', $('json-result'), () => {
+  const company = {
+    name: 'Analytical Engines Ltd',
+    foundedYear: 1843,
+    employees: Array.from({ length: 1000 }, (_, i) => ({ name: `Employee ${i}`, age: 20 + (i % 45), email: `e${i}@example.com` })),
+  };
+  const start = performance.now();
+  const json = people.companyToJson(company);
+  const back = people.companyFromJson(json);
+  const took = performance.now() - start;
+  $('json-result').textContent = [
+    `company of ${back.employees.length} employees → ${json.length.toLocaleString()} bytes of JSON and back in ${ms(took)} (two calls)`,
+    `starts: ${json.slice(0, 90)}…`,
+    `last employee back: ${JSON.stringify(back.employees.at(-1))}`,
+  ].join('\n');
+});
+
+// ── Binary records ───────────────────────────────────────────────────────────────────────
+let lastFrame;
+
+function renderFrame(frame) {
+  const payloadEnd = frame.length - 4;
+  const part = (i) => (i < 16 ? 'hdr' : i < 20 ? 'len' : i < payloadEnd ? 'pay' : 'sum');
+  $('record-hex').innerHTML = [...frame]
+    .map((b, i) => `<span class="${part(i)}">${b.toString(16).padStart(2, '0')}</span>`)
+    .join('');
+}
+
+onClick('record-serialize', $('record-status'), () => {
+  const kind = $('record-kind').value;
+  const record = new records.BinaryRecord(kind);
+  try {
+    record.setHeader(new TextEncoder().encode($('record-header').value));
+  } catch (error) {
+    record[Symbol.dispose]();
+    throw error;
+  }
+  record.setPayload(new TextEncoder().encode($('record-payload').value));
+  lastFrame = record.serialize();
+  renderFrame(lastFrame);
+  const back = records.BinaryRecord.deserialize(lastFrame, kind);
+  $('record-status').textContent =
+    `${lastFrame.length} bytes, ${kind} checksum ${hex(record.checksum())}; deserialize → payload ` +
+    `${JSON.stringify(new TextDecoder().decode(back.payload()))}`;
+  $('record-status').classList.remove('error');
+  back[Symbol.dispose]();
+  record[Symbol.dispose]();
+});
+
+onClick('record-corrupt', $('record-status'), () => {
+  if (!lastFrame) $('record-serialize').click();
+  const corrupt = lastFrame.slice();
+  corrupt[20] ^= 0x20; // the first payload byte
+  renderFrame(corrupt);
+  try {
+    records.BinaryRecord.deserialize(corrupt, $('record-kind').value)[Symbol.dispose]();
+    $('record-status').textContent = 'the corrupted record was accepted (this should not happen)';
+  } catch (error) {
+    const { tag, val } = error.payload;
+    $('record-status').textContent = `byte 20 flipped → ${tag}: stored ${hex(val.expected)}, computed ${hex(val.actual)}`;
+    $('record-status').classList.add('error');
+  }
+});
+
+// ── Pools ────────────────────────────────────────────────────────────────────────────────
+onClick('pool-run', $('pool-result'), () => {
+  const pool = new pools.BufferPool();
+  const start = performance.now();
+  for (let i = 0; i < 1000; i++) {
+    const buffer = pool.acquire(100 + (i % 4) * 1000);
+    buffer.append(new Uint8Array(64).fill(i));
+    pool.release(buffer);
+  }
+  const took = performance.now() - start;
+  const stats = pool.stats();
+  pool[Symbol.dispose]();
+  $('pool-table').innerHTML =
+    `<tr><th>class</th>${[...stats.classes].map((c) => `<td>${c}</td>`).join('')}</tr>` +
+    `<tr><th>waiting</th>${[...stats.free].map((n) => `<td>${n}</td>`).join('')}</tr>`;
+  const points = Array.from({ length: 1000 }, (_, i) => ({ x: Math.cos(i / 100), y: Math.sin(i / 100), z: i / 100 }));
+  const pointPool = new pools.PointPool(100);
+  let total = 0;
+  let previous = pointPool.get(points[0].x, points[0].y, points[0].z);
+  for (const p of points.slice(1)) {
+    const next = pointPool.get(p.x, p.y, p.z);
+    total += previous.distanceTo(next);
+    pointPool.put(previous);
+    previous = next;
+  }
+  pointPool.put(previous);
+  const waiting = pointPool.size();
+  pointPool[Symbol.dispose]();
+  $('pool-result').textContent = [
+    `1000 acquire + append + release in ${ms(took)}`,
+    `hits ${stats.hits} · misses ${stats.misses} · released ${stats.released} · discarded ${stats.discarded} · retained ${stats.retainedBytes} bytes`,
+    `point pool: path of 1000 points ${total.toFixed(6)} (${waiting} points waiting for reuse)`,
+    `pathLength, one call: ${pools.pathLength(points).toFixed(6)}`,
+  ].join('\n');
+});
+
+// ── Chunked upload ───────────────────────────────────────────────────────────────────────
+const CHUNK = 64 * 1024;
+
+$('upload-file').addEventListener('change', async () => {
+  const file = $('upload-file').files[0];
+  if (!file) return;
+  const status = $('upload-status');
+  status.classList.remove('error');
+  try {
+    const data = new Uint8Array(await file.arrayBuffer());
+    const crc = crc32c(data);
+    status.textContent = `${file.name}: ${data.length.toLocaleString()} bytes, CRC-32C computed in JS: ${hex(crc)}`;
+    const assembler = chunks.ChunkAssembler.create(data.length, crc);
+    const count = Math.ceil(data.length / CHUNK);
+    // Out of order: odd chunks first, then even ones, each half backwards.
+    const order = [...Array(count).keys()].sort((a, b) => (a % 2) - (b % 2) || b - a);
+    for (const [sent, k] of order.entries()) {
+      assembler.writeAt(k * CHUNK, data.subarray(k * CHUNK, (k + 1) * CHUNK));
+      if (sent % 4 === 3 || sent === count - 1) {
+        const progress = assembler.progress();
+        $('upload-progress').value = progress;
+        $('upload-percent').textContent = `${Math.floor(progress * 100)} %`;
+        const missing = assembler.missing();
+        $('upload-missing').textContent = `${missing.length} missing spans` +
+          (missing.length ? `: ${missing.slice(0, 4).map((s) => `${s.offset}+${s.len}`).join(', ')}${missing.length > 4 ? ', …' : ''}` : '');
+        await new Promise((resolve) => setTimeout(resolve, 0)); // let the progress paint
+      }
+    }
+    $('upload-progress').value = assembler.progress();
+    $('upload-percent').textContent = `${Math.floor(assembler.progress() * 100)} %`;
+    const buffer = assembler.finish();
+    const received = buffer.len();
+    buffer[Symbol.dispose]();
+    assembler[Symbol.dispose]();
+    status.textContent += `\nmemkit assembled ${received.toLocaleString()} bytes from ${count} chunks sent out of order ` +
+      `and verified CRC-32C ${hex(crc)}: match`;
+  } catch (error) {
+    status.textContent += `\nerror: ${describeError(error)}`;
+    status.classList.add('error');
+  }
+  sampleMemory();
+});
+
+// ── Benchmarks ───────────────────────────────────────────────────────────────────────────
+onClick('bench-run', $('bench-table'), async () => {
+  const chart = $('bench-chart');
+  chart.innerHTML = '';
+  $('bench-table').innerHTML = '<tr><th>scenario</th><th>memkit</th><th>plain JS</th><th>memkit / JS</th></tr>';
+  await runAll(memkit, ({ name, memkitMs, jsMs, ratio }) => {
+    const longest = Math.max(memkitMs, jsMs);
+    chart.insertAdjacentHTML('beforeend',
+      `<div class="row"><span>${name}</span><div class="bars">` +
+      `<div class="memkit" style="width:${(memkitMs / longest) * 100}%" title="memkit ${ms(memkitMs)}"></div>` +
+      `<div class="js" style="width:${(jsMs / longest) * 100}%" title="JS ${ms(jsMs)}"></div></div></div>`);
+    $('bench-table').insertAdjacentHTML('beforeend',
+      `<tr><td>${name}</td><td>${ms(memkitMs)}</td><td>${ms(jsMs)}</td><td>${ratio.toFixed(2)}</td></tr>`);
+    sampleMemory();
+  });
+  chart.insertAdjacentHTML('beforeend', '<p class="legend"><span class="memkit" style="color:#fff">memkit</span> <span class="js">plain JS</span></p>');
+});
+
+sampleMemory();
+setInterval(sampleMemory, 500);
+$('status').textContent = `memkit loaded: ${memory.info().pages} pages of linear memory, no imports`;
