@@ -40,6 +40,23 @@ pub struct Host {
     baseline: MemoryInfo,
 }
 
+/// CRC-32C computed bit by bit on the host: a reference independent of the component's
+/// table-driven implementation, as an uploader would compute it.
+pub fn crc32c(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &byte in data {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0x82F6_3B78
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
 /// Where the component is: `$MEMKIT_WASM`, else `target/memkit.wasm` in the workspace
 /// (written by `cargo xtask build`).
 pub fn component_path() -> PathBuf {

@@ -20,6 +20,7 @@ commands:
           Node tests and browser tests (installs npm packages and chromium when missing)
   js      transpile the component with jco into js/dist (and web/memkit for the demo page)
   serve [port]    build everything and serve web/ on 127.0.0.1 (default port 8080)
+  bench   build the package and print memkit against plain JS in Node (see BENCHMARKS.md)
   fuzz [seconds]  fuzz the record decoder and reader with cargo-fuzz (default 60 s each)";
 
 fn main() -> ExitCode {
@@ -31,6 +32,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("fuzz") => fuzz(args.get(1).map(String::as_str)),
         Some("js") => js(),
+        Some("bench") => bench(),
         Some("serve") => serve(args.get(1).map(String::as_str).unwrap_or("8080")),
         _ => {
             eprintln!("{USAGE}");
@@ -323,6 +325,14 @@ fn ensure_chromium() -> Result {
     run(Command::new("apt-get")
         .args(["install", "-y", "--no-install-recommends", "chromium"])
         .env("DEBIAN_FRONTEND", "noninteractive"))
+}
+
+/// Builds the package and runs the benchmark table in Node (the same scenarios as the page).
+fn bench() -> Result {
+    js()?;
+    run(Command::new("node")
+        .arg("bench/run.mjs")
+        .current_dir(js_dir()))
 }
 
 /// Builds everything and serves `web/` until interrupted.

@@ -7,7 +7,7 @@ use host_test::exports::memkit::core::floats::UnaryOp;
 use host_test::exports::memkit::core::people::{Company, Person};
 use host_test::exports::memkit::core::pools::Point3d;
 use host_test::exports::memkit::core::records::ChecksumKind;
-use host_test::{Host, MemoryInfo, MIB};
+use host_test::{crc32c, Host, MemoryInfo, MIB};
 
 type Result = wasmtime::Result<()>;
 
@@ -139,22 +139,6 @@ fn swap_case(h: &mut Host) -> Result {
         took.as_secs_f64() * 1e6
     );
     Ok(())
-}
-
-/// Bitwise CRC-32C, computed on the host side as an uploader would.
-fn crc32c(data: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &byte in data {
-        crc ^= u32::from(byte);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0x82F6_3B78
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
 }
 
 fn chunked_transfer(h: &mut Host) -> Result {

@@ -1,23 +1,7 @@
 use host_test::exports::memkit::core::chunks::Span;
-use host_test::{Error, Host, LimitExceeded, OutOfBounds, MIB};
+use host_test::{crc32c, Error, Host, LimitExceeded, OutOfBounds, MIB};
 
 const ONE_GIB: u32 = 1 << 30;
-
-fn crc32c(data: &[u8]) -> u32 {
-    // Bitwise reference, independent of the component's table implementation.
-    let mut crc = !0u32;
-    for &byte in data {
-        crc ^= u32::from(byte);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0x82F6_3B78
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
 
 #[test]
 fn out_of_order_chunks_complete_and_finish_hands_over_a_byte_buffer() -> wasmtime::Result<()> {
