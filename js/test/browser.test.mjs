@@ -2,7 +2,7 @@
 // section's button is clicked and what it renders is checked.
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from '../scripts/serve.mjs';
@@ -10,10 +10,12 @@ import { crc32c } from '../../web/crc32c.js';
 
 const webRoot = fileURLToPath(new URL('../../web/', import.meta.url));
 const screenshotPath = fileURLToPath(new URL('../../target/web-demo.png', import.meta.url));
+const benchPath = fileURLToPath(new URL('../../target/browser-bench.md', import.meta.url));
 let server, browser, page;
 const pageErrors = [];
 
 before(async () => {
+  mkdirSync(fileURLToPath(new URL('../../target/', import.meta.url)), { recursive: true });
   const served = await serve(webRoot, 0);
   server = served.server;
   browser = await chromium.launch({
@@ -30,7 +32,6 @@ before(async () => {
 
 after(async () => {
   if (page) {
-    mkdirSync(fileURLToPath(new URL('../../target/', import.meta.url)), { recursive: true });
     await page.screenshot({ path: screenshotPath, fullPage: true });
   }
   await browser?.close();
@@ -136,8 +137,13 @@ test('chunked upload of a generated file reaches 100 % and a matching CRC-32C', 
 test('benchmark panel draws memkit against plain JS', async () => {
   await page.click('#bench-run');
   await page.waitForFunction(() => document.querySelectorAll('#bench-table tr').length === 9, null, { timeout: 120_000 });
-  const rows = await page.locator('#bench-table tr').allTextContents();
-  assert.match(rows[1], /^1 MiB byte buffer in and out/);
+  const rows = await page.locator('#bench-table tr').evaluateAll((trs) =>
+    trs.map((tr) => [...tr.children].map((cell) => cell.textContent)));
+  assert.match(rows[1][0], /^1 MiB byte buffer in and out/);
+  const version = await browser.version();
+  const table = rows.map((cells) => `| ${cells.join(' | ')} |`);
+  table.splice(1, 0, '|---|---|---|---|');
+  writeFileSync(benchPath, `Chromium ${version} (headless), memkit vs plain JS:\n\n${table.join('\n')}\n`);
   const bars = await page.locator('#bench-chart .bars > div').count();
   assert.equal(bars, 16, 'two bars per scenario');
 });
