@@ -42,8 +42,11 @@ unsafe extern "C" fn cabi_realloc(
     align: usize,
     new_len: usize,
 ) -> *mut u8 {
-    use std::alloc::{alloc, realloc, Layout};
+    use std::alloc::{alloc, dealloc, realloc, Layout};
     if new_len == 0 {
+        if old_len != 0 {
+            unsafe { dealloc(old_ptr, Layout::from_size_align_unchecked(old_len, align)) };
+        }
         return align as *mut u8;
     }
     let ptr = unsafe {

@@ -6,7 +6,7 @@
 //! waiting in `free[i]` is empty and has a capacity of exactly `classes[i]`; no class holds
 //! more than `max_per_class` buffers. `retained_bytes` is the sum of the waiting capacities.
 
-use crate::error::{len_u32, Error};
+use crate::error::{len_u32, try_with_capacity, Error};
 
 /// The article's size classes, in bytes.
 pub const DEFAULT_CLASSES: [u32; 6] = [64, 256, 1024, 4096, 16384, 65536];
@@ -53,7 +53,8 @@ impl Default for BufferPool {
 impl BufferPool {
     /// A pool with the given classes. Errors: `invalid` unless `classes` is non-empty, strictly
     /// ascending, non-zero, at most [`MAX_CLASSES`] long and each at most [`MAX_CLASS_BYTES`];
-    /// `too-large` when `max_per_class` is over [`MAX_PER_CLASS`].
+    /// `too-large` when `max_per_class` is over [`MAX_PER_CLASS`]; `out-of-memory` when the
+    /// free lists cannot be reserved.
     pub fn with_classes(classes: &[u32], max_per_class: u32) -> Result<Self, Error> {
         if classes.is_empty() || classes.len() > MAX_CLASSES {
             return Err(Error::Invalid(format!(
@@ -85,8 +86,8 @@ impl BufferPool {
         // Free lists are sized once, here, so that releasing never allocates.
         let free = classes
             .iter()
-            .map(|_| Vec::with_capacity(max_per_class as usize))
-            .collect();
+            .map(|_| try_with_capacity(max_per_class as usize))
+            .collect::<Result<_, _>>()?;
         Ok(Self {
             classes: classes.to_vec(),
             free,

@@ -239,9 +239,9 @@ fn test() -> Result {
     step("host tests in wasmtime");
     run(cargo()
         .args(["test", "--release", "--package", "host-test"])
-        .env("MEMKIT_WASM", component))?;
+        .env("MEMKIT_WASM", &component))?;
     step("JavaScript package (jco)");
-    js()?;
+    transpile(&component)?;
     ensure_chromium()?;
     step("Node and browser tests");
     run(Command::new("node")
@@ -269,10 +269,14 @@ fn ensure_npm_packages() -> Result {
     Ok(())
 }
 
-/// Builds the component, transpiles it with the pinned jco into `js/dist`, and copies that
-/// into `web/memkit` so the demo page is self-contained static files.
+/// Builds the component and makes the JS package of it.
 fn js() -> Result {
-    let component = build()?;
+    transpile(&build()?)
+}
+
+/// Transpiles `component` with the pinned jco into `js/dist`, and copies that into
+/// `web/memkit` so the demo page is self-contained static files.
+fn transpile(component: &Path) -> Result {
     ensure_npm_packages()?;
     let dist = js_dir().join("dist");
     if dist.exists() {
@@ -280,7 +284,7 @@ fn js() -> Result {
     }
     run(Command::new(js_dir().join("node_modules/.bin/jco"))
         .arg("transpile")
-        .arg(&component)
+        .arg(component)
         .args(["--out-dir", "dist", "--name", "memkit"])
         .current_dir(js_dir()))?;
     let glue = dist.join("memkit.js");

@@ -250,3 +250,19 @@ fn path_length_of_a_thousand_points_in_one_call() -> wasmtime::Result<()> {
     assert_eq!(pools.call_path_length(&mut h.store, &inf)?, f64::INFINITY);
     Ok(())
 }
+
+#[test]
+fn with_classes_under_a_tight_memory_cap_is_out_of_memory_not_a_trap() -> wasmtime::Result<()> {
+    let mut h = Host::with_memory_limit(2 * host_test::MIB);
+    let api = h.api.clone();
+    let pool = api.memkit_core_pools().buffer_pool();
+    let classes: Vec<u32> = (1..=64).map(|i| i * 64).collect();
+    // 64 free lists of 4096 entries: about 3 MiB of bookkeeping, more than the cap allows.
+    match pool.call_with_classes(&mut h.store, &classes, 4096)? {
+        Err(Error::OutOfMemory(_)) => {}
+        other => panic!("expected out-of-memory, got {:?}", other.map(|_| ())),
+    }
+    let small = pool.call_with_classes(&mut h.store, &classes, 4)??;
+    h.drop_resource(small);
+    Ok(())
+}
