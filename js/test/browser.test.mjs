@@ -148,6 +148,25 @@ test('benchmark panel draws memkit against plain JS', async () => {
   assert.equal(bars, 16, 'two bars per scenario');
 });
 
+test('`using` releases a handle at the end of its block', async () => {
+  // Node 20 cannot parse `using` yet; this Chromium can, so the page checks it.
+  const [before, during, after] = await page.evaluate(async () => {
+    const { bytes, memory } = await import('./memkit/memkit.js');
+    const scoped = new Function('bytes', 'memory', `
+      const before = memory.info().usedBytes;
+      let during;
+      {
+        using buffer = new bytes.ByteBuffer(1 << 20);
+        during = memory.info().usedBytes;
+      }
+      return [before, during, memory.info().usedBytes].map(String);
+    `);
+    return scoped(bytes, memory);
+  });
+  assert.ok(BigInt(during) >= BigInt(before) + (1n << 20n), `${before} → ${during}`);
+  assert.equal(after, before);
+});
+
 test('no errors were reported by the page', () => {
   assert.deepEqual(pageErrors, []);
 });

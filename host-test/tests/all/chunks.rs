@@ -63,6 +63,9 @@ fn missing_reports_coalesced_gaps() -> wasmtime::Result<()> {
         ]
     );
     assert_eq!(chunks.call_received(&mut h.store, a)?, 25);
+    assert_eq!(chunks.call_total_size(&mut h.store, a)?, 100);
+    assert!(!chunks.call_is_complete(&mut h.store, a)?);
+    assert_eq!(chunks.call_progress(&mut h.store, a)?, 0.25);
     h.drop_resource(a);
     Ok(())
 }
