@@ -30,9 +30,9 @@ pub struct Company {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JsonError {
     pub message: String,
-    /// 1-based line of the error (0 when the error has no position, such as end of input).
+    /// 1-based line of the error.
     pub line: u32,
-    /// 1-based column of the error.
+    /// 1-based column of the error; 0 before the first character of a line (empty input).
     pub column: u32,
 }
 
@@ -146,6 +146,8 @@ mod tests {
         ] {
             assert!(person_from_json(json).is_err(), "{json:?}");
         }
+        let empty = person_from_json("").unwrap_err();
+        assert_eq!((empty.line, empty.column), (1, 0));
     }
 
     #[test]
