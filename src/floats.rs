@@ -151,23 +151,22 @@ impl FloatBuffer {
                 other.data.len()
             )));
         }
-        let mut lanes = [0f64; LANES];
-        let (pairs, rest) = (
-            self.data
-                .chunks_exact(LANES)
-                .zip(other.data.chunks_exact(LANES)),
-            self.data.len() / LANES * LANES,
+        let (a_blocks, b_blocks) = (
+            self.data.chunks_exact(LANES),
+            other.data.chunks_exact(LANES),
         );
-        for (a, b) in pairs {
+        let tail: f64 = a_blocks
+            .remainder()
+            .iter()
+            .zip(b_blocks.remainder())
+            .map(|(&a, &b)| f64::from(a) * f64::from(b))
+            .sum();
+        let mut lanes = [0f64; LANES];
+        for (a, b) in a_blocks.zip(b_blocks) {
             for i in 0..LANES {
                 lanes[i] += f64::from(a[i]) * f64::from(b[i]);
             }
         }
-        let tail: f64 = self.data[rest..]
-            .iter()
-            .zip(&other.data[rest..])
-            .map(|(&a, &b)| f64::from(a) * f64::from(b))
-            .sum();
         Ok(lanes.iter().sum::<f64>() + tail)
     }
 }
