@@ -14,3 +14,12 @@ test('swap-case of a megabyte round-trips', () => {
   assert.equal(swapped.length, input.length);
   assert.equal(text.swapCase(swapped), input);
 });
+
+test('strings cross intact on both sides of the glue ASCII fast path (64 code units)', () => {
+  const swap = (s) => s.replace(/[a-zA-Z]/g, (c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()));
+  const cases = [
+    'a'.repeat(63), 'a'.repeat(64), 'a'.repeat(65), '\u007f'.repeat(64), `${'a'.repeat(63)}\u0080`,
+    `${'b'.repeat(62)}🦀`, 'é', '\u0000nul\u0000', 'x'.repeat(1000), `Ünïcödé ${'y'.repeat(70)}`,
+  ];
+  for (const s of cases) assert.equal(text.swapCase(s), swap(s), JSON.stringify(s.slice(0, 20)));
+});

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
+mod jco_glue;
+
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
@@ -232,8 +234,8 @@ fn test() -> Result {
         "-D",
         "warnings",
     ]))?;
-    step("native core tests");
-    run(cargo().args(["test", "--package", "memkit"]))?;
+    step("native core tests (and xtask's own)");
+    run(cargo().args(["test", "--package", "memkit", "--package", "xtask"]))?;
     step("component build");
     let component = build()?;
     step("host tests in wasmtime");
@@ -288,11 +290,11 @@ fn transpile(component: &Path) -> Result {
         .args(["--out-dir", "dist", "--name", "memkit"])
         .current_dir(js_dir()))?;
     let glue = dist.join("memkit.js");
-    let fixed = fix_resource_list_closures(&std::fs::read_to_string(&glue)?);
-    std::fs::write(&glue, fixed.text)?;
+    let patched = jco_glue::patch(&std::fs::read_to_string(&glue)?)?;
+    std::fs::write(&glue, patched.text)?;
     eprintln!(
-        "xtask: js/dist/memkit.js: {} per-element bindings of owned resources in lists made `let`",
-        fixed.patched
+        "xtask: js/dist/memkit.js patched: {} resource-list bindings made `let`, ASCII fast path in utf8Encode",
+        patched.resource_list_bindings
     );
     let web_copy = workspace_root().join("web/memkit");
     if web_copy.exists() {
@@ -406,38 +408,4 @@ fn fuzz(seconds: Option<&str>) -> Result {
         eprintln!("xtask: {target}: {done}, no crash");
     }
     Ok(())
-}
-
-/// Glue text after [`fix_resource_list_closures`], and how many lines it changed.
-struct FixedGlue {
-    text: String,
-    patched: usize,
-}
-
-/// Works around a jco bug (1.12 up to at least 1.35): when a function returns a list of owned
-/// resources, the glue lifts each element in a `for` loop with `var handleN` and `var rscN`,
-/// so every element's `Symbol.dispose` closure sees the *last* element's handle: disposing
-/// the first record of `record-reader.feed` fails with "Invalid handle" and the others leak.
-/// Declaring those two bindings with `let` gives each iteration its own. Only the lines of that
-/// loop shape change (`getInt32(base + …)` reads an element of the list).
-fn fix_resource_list_closures(glue: &str) -> FixedGlue {
-    let mut text = String::with_capacity(glue.len());
-    let mut patched = 0;
-    let mut in_element = false;
-    for line in glue.split_inclusive('\n') {
-        let body = line.trim_start();
-        let indent = &line[..line.len() - body.len()];
-        let element_handle = body.starts_with("var handle") && body.contains("getInt32(base + ");
-        let element_resource = in_element && body.starts_with("var rsc");
-        if element_handle || element_resource {
-            text.push_str(indent);
-            text.push_str("let ");
-            text.push_str(&body["var ".len()..]);
-            patched += 1;
-        } else {
-            text.push_str(line);
-        }
-        in_element = element_handle;
-    }
-    FixedGlue { text, patched }
 }
