@@ -3,7 +3,10 @@
 //! Invariants: `len <= capacity`, `len <= u32::MAX`; every ranged call checks
 //! `offset + len` without overflow; a call that fails leaves the buffer as it was.
 
-use crate::error::{check_range, len_u32, try_grow, try_to_vec, Error};
+use crate::error::{
+    check_range, len_u32, try_copy_range, try_extend, try_grow, try_to_vec, with_capacity_hint,
+    Error,
+};
 
 /// A growable run of bytes. Mirrors WIT `bytes.byte-buffer`.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -15,10 +18,9 @@ impl ByteBuffer {
     /// An empty buffer with room for up to `capacity` bytes: less, or none, when that much
     /// cannot be reserved. Never fails.
     pub fn with_capacity_hint(capacity: u32) -> Self {
-        let mut data = Vec::new();
-        // The capacity is only a hint: a failed reservation leaves an empty, usable buffer.
-        let _ = data.try_reserve_exact(capacity as usize);
-        Self { data }
+        Self {
+            data: with_capacity_hint(capacity),
+        }
     }
 
     /// A buffer that adopts `data` without copying it.
@@ -49,14 +51,12 @@ impl ByteBuffer {
 
     /// Adds `bytes` at the end.
     pub fn append(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        try_grow(&mut self.data, bytes.len())?;
-        self.data.extend_from_slice(bytes);
-        Ok(())
+        try_extend(&mut self.data, bytes)
     }
 
     /// A copy of `len` bytes from `offset`.
     pub fn read(&self, offset: u32, len: u32) -> Result<Vec<u8>, Error> {
-        try_to_vec(&self.data[check_range(offset, len, self.data.len())?])
+        try_copy_range(&self.data, offset, len)
     }
 
     /// Overwrites from `offset` (at most `len`), extending past the end as needed.

@@ -67,6 +67,16 @@ impl RangeSet {
         self.ranges.get(&0).copied().unwrap_or(0)
     }
 
+    /// The first gap inside `[0, total)`; only meaningful when something is missing.
+    fn first_gap(&self, total: u32) -> Span {
+        let start = self.prefix_end();
+        let end = self.ranges.range(start..).next().map_or(total, |(&s, _)| s);
+        Span {
+            offset: start,
+            len: end - start,
+        }
+    }
+
     /// The gaps inside `[0, total)`, in order.
     fn gaps(&self, total: u32) -> Vec<Span> {
         let mut gaps = Vec::with_capacity(self.ranges.len() + 1);
@@ -219,7 +229,8 @@ impl ChunkAssembler {
     /// On error nothing changes; after success the assembler refuses further writes.
     pub fn finish(&mut self) -> Result<Vec<u8>, Error> {
         self.check_usable()?;
-        if let Some(gap) = self.missing().first() {
+        if !self.is_complete() {
+            let gap = self.received.first_gap(self.total_size);
             return Err(Error::Invalid(format!(
                 "incomplete: {} of {} bytes received, first gap at offset {} ({} bytes)",
                 self.received(),

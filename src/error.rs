@@ -72,6 +72,26 @@ pub fn try_grow<T>(vec: &mut Vec<T>, additional: usize) -> Result<(), Error> {
         .map_err(|_| Error::OutOfMemory(len_u32(additional.saturating_mul(size_of::<T>()))))
 }
 
+/// An empty vector with room for up to `capacity` elements: less, or none, when that much
+/// cannot be reserved. For constructors whose capacity is only a hint and that never fail.
+pub fn with_capacity_hint<T>(capacity: u32) -> Vec<T> {
+    let mut vec = Vec::new();
+    let _ = vec.try_reserve_exact(capacity as usize);
+    vec
+}
+
+/// Appends `items` to `vec`, refusing what [`try_grow`] refuses; `vec` is unchanged on error.
+pub fn try_extend<T: Copy>(vec: &mut Vec<T>, items: &[T]) -> Result<(), Error> {
+    try_grow(vec, items.len())?;
+    vec.extend_from_slice(items);
+    Ok(())
+}
+
+/// A copy of `len` elements of `items` from `offset`, checked like [`check_range`].
+pub fn try_copy_range<T: Copy>(items: &[T], offset: u32, len: u32) -> Result<Vec<T>, Error> {
+    try_to_vec(&items[check_range(offset, len, items.len())?])
+}
+
 /// A new vector with room for exactly `len` elements, or `out-of-memory`.
 pub fn try_with_capacity<T>(len: usize) -> Result<Vec<T>, Error> {
     let mut vec = Vec::new();

@@ -6,7 +6,7 @@
 //! operation has a SIMD instruction (abs, neg, sqrt, square, scale); sin, cos and tan are
 //! software (libm) on wasm, as wasm has no transcendental instructions.
 
-use crate::error::{check_range, len_u32, try_grow, try_to_vec, Error};
+use crate::error::{len_u32, try_copy_range, try_extend, try_to_vec, with_capacity_hint, Error};
 
 /// Independent f64 accumulators in sums: enough to fill two SIMD registers of f64x2 twice.
 const LANES: usize = 8;
@@ -42,10 +42,9 @@ pub struct FloatBuffer {
 impl FloatBuffer {
     /// An empty buffer with room for up to `capacity` floats; never fails.
     pub fn with_capacity_hint(capacity: u32) -> Self {
-        let mut data = Vec::new();
-        // Only a hint: a failed reservation leaves an empty, usable buffer.
-        let _ = data.try_reserve_exact(capacity as usize);
-        Self { data }
+        Self {
+            data: with_capacity_hint(capacity),
+        }
     }
 
     /// A buffer that adopts `data` without copying it.
@@ -72,9 +71,7 @@ impl FloatBuffer {
 
     /// Adds `values` at the end.
     pub fn append(&mut self, values: &[f32]) -> Result<(), Error> {
-        try_grow(&mut self.data, values.len())?;
-        self.data.extend_from_slice(values);
-        Ok(())
+        try_extend(&mut self.data, values)
     }
 
     /// A copy of every value.
@@ -84,7 +81,7 @@ impl FloatBuffer {
 
     /// A copy of `len` values from `offset`.
     pub fn read(&self, offset: u32, len: u32) -> Result<Vec<f32>, Error> {
-        try_to_vec(&self.data[check_range(offset, len, self.data.len())?])
+        try_copy_range(&self.data, offset, len)
     }
 
     /// x -> tan(cos(sin(x))), the article's `process_data`.

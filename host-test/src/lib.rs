@@ -97,20 +97,15 @@ impl Host {
         store.limiter(|state| &mut state.limits);
         let api = Memkit::instantiate(&mut store, component, &Linker::new(engine))
             .expect("memkit instantiates with no imports");
-        let mut host = Self {
+        let baseline = api
+            .memkit_core_memory()
+            .call_info(&mut store)
+            .expect("memory.info never traps");
+        Self {
             store,
             api: Rc::new(api),
-            baseline: MemoryInfo {
-                pages: 0,
-                total_bytes: 0,
-                used_bytes: 0,
-                free_bytes: 0,
-                peak_used_bytes: 0,
-                live_allocations: 0,
-            },
-        };
-        host.baseline = host.memory_info();
-        host
+            baseline,
+        }
     }
 
     /// `memory.info()` of this instance.
