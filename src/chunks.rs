@@ -5,9 +5,7 @@
 //! `received` is the sum of their lengths. A write that fails changes nothing. An overlap with
 //! received bytes is accepted only when it repeats them exactly (an idempotent retry).
 
-use std::collections::BTreeMap;
-
-use crate::error::{check_range, Error};
+use crate::error::{check_range, try_grow, try_reserve_exact, try_with_capacity, Error};
 
 /// The largest payload an assembler accepts, in bytes: 1 GiB. Linear memory is at most 4 GiB,
 /// and the payload is held in one contiguous allocation.
@@ -20,68 +18,77 @@ pub struct Span {
     pub len: u32,
 }
 
-/// Sorted, disjoint, coalesced ranges `start -> end`: O(log n) per insert however chunks arrive.
+/// Sorted, disjoint, coalesced ranges `[start, end)` in one vector, grown fallibly: a write
+/// that cannot record its range fails with `out-of-memory` before it changes anything. Finding
+/// a range is O(log n); inserting one that touches nothing moves the ranges after it (O(n)
+/// memmove of 8-byte pairs).
 #[derive(Debug, Default, Clone)]
 struct RangeSet {
-    ranges: BTreeMap<u32, u32>,
+    ranges: Vec<(u32, u32)>,
     covered: u32,
 }
 
 impl RangeSet {
-    /// Adds `[start, end)`, merging every range it overlaps or touches.
+    /// Makes sure one more range fits, so that the next [`insert`](Self::insert) cannot fail.
+    fn reserve_one(&mut self) -> Result<(), Error> {
+        try_grow(&mut self.ranges, 1)
+    }
+
+    /// Adds `[start, end)`, merging every range it overlaps or touches. Call
+    /// [`reserve_one`](Self::reserve_one) first: it needs room for at most one more range.
     fn insert(&mut self, start: u32, end: u32) {
         if start == end {
             return;
         }
-        let (mut lo, mut hi, mut absorbed) = (start, end, 0);
-        // Ranges are disjoint and sorted, so once one ends before `lo` every earlier one does.
-        while let Some((&s, &e)) = self.ranges.range(..=hi).next_back() {
-            if e < lo {
-                break;
-            }
-            self.ranges.remove(&s);
-            absorbed += e - s;
-            lo = lo.min(s);
-            hi = hi.max(e);
+        // Ranges[first..last] overlap or touch [start, end).
+        let first = self.ranges.partition_point(|&(_, e)| e < start);
+        let last = self.ranges.partition_point(|&(s, _)| s <= end);
+        if first == last {
+            self.ranges.insert(first, (start, end));
+            self.covered += end - start;
+            return;
         }
-        self.ranges.insert(lo, hi);
+        let absorbed: u32 = self.ranges[first..last].iter().map(|&(s, e)| e - s).sum();
+        let lo = start.min(self.ranges[first].0);
+        let hi = end.max(self.ranges[last - 1].1);
+        self.ranges[first] = (lo, hi);
+        self.ranges.drain(first + 1..last);
         self.covered += (hi - lo) - absorbed;
     }
 
     /// The received ranges that share at least one byte with `[start, end)`, in order.
     fn overlapping(&self, start: u32, end: u32) -> impl Iterator<Item = (u32, u32)> + '_ {
-        let first = self
-            .ranges
-            .range(..=start)
-            .next_back()
-            .filter(|&(_, &e)| e > start)
-            .map(|(&s, _)| s)
-            .unwrap_or(start);
-        self.ranges
-            .range(first..end)
-            .map(move |(&s, &e)| (s.max(start), e.min(end)))
+        let first = self.ranges.partition_point(|&(_, e)| e <= start);
+        self.ranges[first..]
+            .iter()
+            .take_while(move |&&(s, _)| s < end)
+            .map(move |&(s, e)| (s.max(start), e.min(end)))
     }
 
     /// The end of the received prefix `[0, n)`, 0 when byte 0 is missing.
     fn prefix_end(&self) -> u32 {
-        self.ranges.get(&0).copied().unwrap_or(0)
+        match self.ranges.first() {
+            Some(&(0, end)) => end,
+            _ => 0,
+        }
     }
 
     /// The first gap inside `[0, total)`; only meaningful when something is missing.
     fn first_gap(&self, total: u32) -> Span {
         let start = self.prefix_end();
-        let end = self.ranges.range(start..).next().map_or(total, |(&s, _)| s);
+        let next = usize::from(start > 0);
+        let end = self.ranges.get(next).map_or(total, |&(s, _)| s);
         Span {
             offset: start,
             len: end - start,
         }
     }
 
-    /// The gaps inside `[0, total)`, in order.
-    fn gaps(&self, total: u32) -> Vec<Span> {
-        let mut gaps = Vec::with_capacity(self.ranges.len() + 1);
+    /// The gaps inside `[0, total)`, in order. Errors: `out-of-memory` for the list.
+    fn gaps(&self, total: u32) -> Result<Vec<Span>, Error> {
+        let mut gaps = try_with_capacity(self.ranges.len() + 1)?;
         let mut at = 0;
-        for (&s, &e) in &self.ranges {
+        for &(s, e) in &self.ranges {
             if s > at {
                 gaps.push(Span {
                     offset: at,
@@ -96,7 +103,7 @@ impl RangeSet {
                 len: total - at,
             });
         }
-        gaps
+        Ok(gaps)
     }
 }
 
@@ -130,8 +137,7 @@ impl ChunkAssembler {
             });
         }
         let mut data = Vec::new();
-        data.try_reserve_exact(total_size as usize)
-            .map_err(|_| Error::OutOfMemory(total_size))?;
+        try_reserve_exact(&mut data, total_size as usize)?;
         data.resize(total_size as usize, 0);
         Ok(Self {
             data,
@@ -190,6 +196,7 @@ impl ChunkAssembler {
                 )));
             }
         }
+        self.received.reserve_one()?;
         self.data[range].copy_from_slice(chunk);
         self.received.insert(offset, offset + len);
         Ok(())
@@ -217,12 +224,19 @@ impl ChunkAssembler {
         self.unusable.is_none() && self.received() == self.total_size
     }
 
-    /// The gaps still to receive, in order and coalesced.
+    /// The gaps still to receive, in order and coalesced. When memory cannot hold the whole
+    /// list, only the first gap (one 8-byte span, which the allocator's reserve always
+    /// serves): an empty list always means nothing is missing.
     pub fn missing(&self) -> Vec<Span> {
         if let Some(Unusable::Finished) = self.unusable {
             return Vec::new();
         }
-        self.received.gaps(self.total_size)
+        if self.is_complete() {
+            return Vec::new();
+        }
+        self.received
+            .gaps(self.total_size)
+            .unwrap_or_else(|_| vec![self.received.first_gap(self.total_size)])
     }
 
     /// Verifies completeness and the CRC-32C, then hands the bytes over without copying them.

@@ -10,6 +10,7 @@ use std::cell::{Cell, RefCell};
 
 use crate::bytes::ByteBuffer;
 use crate::chunks::ChunkAssembler;
+use crate::error::{make_room, try_map, try_to_vec, try_with_capacity};
 use crate::floats::{FloatBuffer, UnaryOp};
 use crate::memory::CountingAllocator;
 use crate::people::{Company, Person};
@@ -26,11 +27,21 @@ static ALLOCATOR: CountingAllocator<System> = CountingAllocator::new(System);
 struct Memkit;
 export!(Memkit);
 
+/// Arguments up to this size may draw on the allocator's reserve (see `memory.wit`); larger
+/// ones are caller-sized requests, served only while the reserve is intact.
+const SMALL_ARGUMENT_BYTES: usize = 4096;
+
 /// The canonical ABI's allocator, which the host calls to place every list and string it
 /// passes in. It replaces wit-bindgen's, which traps when the allocator fails and so would
 /// poison the instance when a host sends a list larger than the memory it allows. This one
-/// answers failure with an address where nothing fits: the host's lowering then fails with an
-/// error for that one call, and the instance stays usable.
+/// answers failure with an address where nothing fits: the host's lowering then fails for
+/// that call (what happens to the instance then depends on the host; see README).
+///
+/// A list of 4- or 8-byte-aligned elements over [`SMALL_ARGUMENT_BYTES`] may be a list of
+/// records, which the bindings copy into a Rust vector with an allocation that cannot fail
+/// gracefully. For those, room for that copy is held too (see
+/// [`CountingAllocator::hold_for_lift`](crate::memory::CountingAllocator::hold_for_lift));
+/// without it the argument is refused here rather than trapping later.
 ///
 /// # Safety
 /// The canonical ABI contract of `cabi_realloc`: `old_ptr`/`old_len`/`align` describe an
@@ -49,7 +60,7 @@ unsafe extern "C" fn cabi_realloc(
         }
         return align as *mut u8;
     }
-    let ptr = unsafe {
+    let allocate = || unsafe {
         if old_len == 0 {
             alloc(Layout::from_size_align_unchecked(new_len, align))
         } else {
@@ -60,6 +71,18 @@ unsafe extern "C" fn cabi_realloc(
             )
         }
     };
+    let mut ptr = if new_len <= SMALL_ARGUMENT_BYTES {
+        allocate()
+    } else {
+        crate::memory::fallible(allocate)
+    };
+    if !ptr.is_null() && align >= 4 && new_len > SMALL_ARGUMENT_BYTES {
+        let lift_copy = new_len.saturating_add(new_len / 2);
+        if !ALLOCATOR.hold_for_lift(lift_copy) {
+            unsafe { dealloc(ptr, Layout::from_size_align_unchecked(new_len, align)) };
+            ptr = std::ptr::null_mut();
+        }
+    }
     if ptr.is_null() {
         // The highest aligned address: `ptr + new_len` lies past the end of any linear memory.
         return (usize::MAX & !(align - 1)) as *mut u8;
@@ -85,6 +108,11 @@ impl From<crate::Error> for types::Error {
 
 type Result<T> = std::result::Result<T, types::Error>;
 
+/// What one boxed `binary-record` representation takes from the allocator, with its overhead.
+const BOXED_RECORD_BYTES: usize = size_of::<Option<BinaryRecordResource>>() + 16;
+/// A `person` in the canonical ABI: two strings (pointer and length each) and a u32.
+const LOWERED_PERSON_BYTES: usize = 20;
+
 impl memory::Guest for Memkit {
     fn info() -> memory::MemoryInfo {
         let pages = core::arch::wasm32::memory_size(0) as u32;
@@ -96,6 +124,8 @@ impl memory::Guest for Memkit {
             free_bytes: info.free_bytes,
             peak_used_bytes: info.peak_used_bytes,
             live_allocations: info.live_allocations,
+            reserve_bytes: info.reserve_bytes,
+            reserve_draws: info.reserve_draws,
         }
     }
 }
@@ -147,9 +177,8 @@ impl bytes::GuestByteBuffer for ByteBufferResource {
     fn copy_within(&self, src: u32, dst: u32, len: u32) -> Result<()> {
         Ok(self.0.borrow_mut().copy_within(src, dst, len)?)
     }
-    fn to_list(&self) -> Vec<u8> {
-        // Documented in the WIT: an empty list when the copy cannot be allocated.
-        self.0.borrow().to_vec().unwrap_or_default()
+    fn to_list(&self) -> Result<Vec<u8>> {
+        Ok(self.0.borrow().to_vec()?)
     }
     fn truncate(&self, len: u32) {
         self.0.borrow_mut().truncate(len)
@@ -199,9 +228,8 @@ impl floats::GuestFloatBuffer for FloatBufferResource {
     fn append(&self, data: Vec<f32>) -> Result<()> {
         Ok(self.0.borrow_mut().append(&data)?)
     }
-    fn to_list(&self) -> Vec<f32> {
-        // Documented in the WIT: an empty list when the copy cannot be allocated.
-        self.0.borrow().to_vec().unwrap_or_default()
+    fn to_list(&self) -> Result<Vec<f32>> {
+        Ok(self.0.borrow().to_vec()?)
     }
     fn read(&self, offset: u32, len: u32) -> Result<Vec<f32>> {
         Ok(self.0.borrow().read(offset, len)?)
@@ -267,12 +295,18 @@ impl chunks::GuestChunkAssembler for ChunkAssemblerResource {
     }
     fn missing(&self) -> Vec<chunks::Span> {
         let gaps = self.0.borrow().missing();
-        gaps.into_iter()
-            .map(|gap| chunks::Span {
-                offset: gap.offset,
-                len: gap.len,
-            })
-            .collect()
+        let first = gaps.first().copied();
+        let span = |gap: crate::chunks::Span| chunks::Span {
+            offset: gap.offset,
+            len: gap.len,
+        };
+        // The bindings copy the returned list once more to lower it: room for that first.
+        let lowered = try_map(gaps, span).and_then(|list| {
+            make_room(list.len() * size_of::<chunks::Span>())?;
+            Ok(list)
+        });
+        // As documented: the first gap alone (8 bytes, served by the reserve) otherwise.
+        lowered.unwrap_or_else(|_| first.map(span).into_iter().collect())
     }
     fn finish(&self) -> Result<bytes::ByteBuffer> {
         let data = self.0.borrow_mut().finish()?;
@@ -338,19 +372,17 @@ impl records::GuestBinaryRecord for BinaryRecordResource {
     fn set_payload(&self, payload: Vec<u8>) -> Result<()> {
         Ok(self.0.borrow_mut().set_payload(&payload)?)
     }
-    fn header(&self) -> Vec<u8> {
-        self.0.borrow().header().to_vec()
+    fn header(&self) -> Result<Vec<u8>> {
+        Ok(try_to_vec(self.0.borrow().header())?)
     }
-    fn payload(&self) -> Vec<u8> {
-        // Documented in the WIT: an empty list when the copy cannot be allocated.
-        crate::error::try_to_vec(self.0.borrow().payload()).unwrap_or_default()
+    fn payload(&self) -> Result<Vec<u8>> {
+        Ok(try_to_vec(self.0.borrow().payload())?)
     }
     fn checksum(&self) -> u32 {
         self.0.borrow().checksum()
     }
-    fn serialize(&self) -> Vec<u8> {
-        // Documented in the WIT: an empty list when the copy cannot be allocated.
-        self.0.borrow().serialize().unwrap_or_default()
+    fn serialize(&self) -> Result<Vec<u8>> {
+        Ok(self.0.borrow().serialize()?)
     }
     fn deserialize(
         data: Vec<u8>,
@@ -372,10 +404,13 @@ impl records::GuestRecordReader for RecordReaderResource {
         data: Vec<u8>,
     ) -> std::result::Result<Vec<records::BinaryRecord>, records::DecodeError> {
         let completed = self.0.borrow_mut().feed(&data)?;
-        Ok(completed
-            .into_iter()
-            .map(BinaryRecordResource::handle)
-            .collect())
+        let out_of_memory = |_| records::DecodeError::OutOfMemory(u32::MAX);
+        let mut handles = try_with_capacity(completed.len()).map_err(out_of_memory)?;
+        // Each handle boxes its record with an allocation that cannot fail gracefully, more
+        // than the reserve holds for a long list: make room for all of them first.
+        make_room(completed.len() * BOXED_RECORD_BYTES).map_err(out_of_memory)?;
+        handles.extend(completed.into_iter().map(BinaryRecordResource::handle));
+        Ok(handles)
     }
     fn buffered(&self) -> u32 {
         self.0.borrow().buffered()
@@ -393,8 +428,7 @@ impl pools::Guest for Memkit {
     type PointPool = PointPoolResource;
 
     fn path_length(points: Vec<pools::Point3d>) -> f64 {
-        let points: Vec<Point3d> = points.into_iter().map(Point3d::from).collect();
-        crate::pools::path_length(&points)
+        crate::pools::path_length_of(points.into_iter().map(Point3d::from))
     }
 }
 
@@ -517,25 +551,33 @@ impl From<crate::people::JsonError> for people::JsonError {
 }
 
 impl people::Guest for Memkit {
-    fn person_to_json(p: people::Person) -> String {
-        crate::people::person_to_json(&p.into())
+    fn person_to_json(p: people::Person) -> Result<String> {
+        Ok(crate::people::person_to_json(&p.into())?)
     }
     fn person_from_json(json: String) -> std::result::Result<people::Person, people::JsonError> {
         Ok(crate::people::person_from_json(&json)?.into())
     }
-    fn company_to_json(c: people::Company) -> String {
-        crate::people::company_to_json(&Company {
+    fn company_to_json(c: people::Company) -> Result<String> {
+        Ok(crate::people::company_to_json(&Company {
             name: c.name,
             founded_year: c.founded_year,
-            employees: c.employees.into_iter().map(Person::from).collect(),
-        })
+            employees: try_map(c.employees, Person::from)?,
+        })?)
     }
     fn company_from_json(json: String) -> std::result::Result<people::Company, people::JsonError> {
         let c = crate::people::company_from_json(&json)?;
+        let out_of_memory = |error: crate::Error| people::JsonError {
+            message: format!("{}: {error}", crate::people::OUT_OF_MEMORY),
+            line: 1,
+            column: 0,
+        };
+        let employees = try_map(c.employees, people::Person::from).map_err(out_of_memory)?;
+        // The bindings copy the list once more to lower it (20 bytes a person): room first.
+        make_room(employees.len() * LOWERED_PERSON_BYTES).map_err(out_of_memory)?;
         Ok(people::Company {
             name: c.name,
             founded_year: c.founded_year,
-            employees: c.employees.into_iter().map(people::Person::from).collect(),
+            employees,
         })
     }
 }

@@ -68,7 +68,7 @@ pub fn try_grow<T>(vec: &mut Vec<T>, additional: usize) -> Result<(), Error> {
             limit: u32::MAX - len_u32(vec.len()),
         });
     }
-    vec.try_reserve(additional)
+    crate::memory::fallible(|| vec.try_reserve(additional))
         .map_err(|_| Error::OutOfMemory(len_u32(additional.saturating_mul(size_of::<T>()))))
 }
 
@@ -76,7 +76,7 @@ pub fn try_grow<T>(vec: &mut Vec<T>, additional: usize) -> Result<(), Error> {
 /// cannot be reserved. For constructors whose capacity is only a hint and that never fail.
 pub fn with_capacity_hint<T>(capacity: u32) -> Vec<T> {
     let mut vec = Vec::new();
-    let _ = vec.try_reserve_exact(capacity as usize);
+    let _ = crate::memory::fallible(|| vec.try_reserve_exact(capacity as usize));
     vec
 }
 
@@ -95,9 +95,59 @@ pub fn try_copy_range<T: Copy>(items: &[T], offset: u32, len: u32) -> Result<Vec
 /// A new vector with room for exactly `len` elements, or `out-of-memory`.
 pub fn try_with_capacity<T>(len: usize) -> Result<Vec<T>, Error> {
     let mut vec = Vec::new();
-    vec.try_reserve_exact(len)
-        .map_err(|_| Error::OutOfMemory(len_u32(len.saturating_mul(size_of::<T>()))))?;
+    try_reserve_exact(&mut vec, len)?;
     Ok(vec)
+}
+
+/// Makes sure the allocator can serve `bytes` more (reserved fallibly, then freed at once, so
+/// the space stays with the allocator): for an allocation that cannot fail gracefully and is
+/// about to happen outside the core's control (the bindings' copy of a returned list of
+/// records, a library's scratch buffer). Errors: `out-of-memory`.
+pub fn make_room(bytes: usize) -> Result<(), Error> {
+    try_with_capacity::<u8>(bytes).map(drop)
+}
+
+/// Makes room in `vec` for exactly `additional` more elements, or `out-of-memory` (in bytes).
+/// The one place, with [`try_grow`], where the core reserves memory a caller sized.
+pub fn try_reserve_exact<T>(vec: &mut Vec<T>, additional: usize) -> Result<(), Error> {
+    crate::memory::fallible(|| vec.try_reserve_exact(additional))
+        .map_err(|_| Error::OutOfMemory(len_u32(additional.saturating_mul(size_of::<T>()))))
+}
+
+/// `items` converted one by one into a new vector reserved fallibly: for lists that cross
+/// the boundary, where a plain `collect` would abort on a full heap.
+pub fn try_map<T, U>(items: Vec<T>, convert: impl FnMut(T) -> U) -> Result<Vec<U>, Error> {
+    let mut out = try_with_capacity(items.len())?;
+    out.extend(items.into_iter().map(convert));
+    Ok(out)
+}
+
+/// A `std::io::Write` sink into a vector whose every growth is fallible: serializers (serde_json)
+/// write into it, and a full heap ends the write with an error instead of an abort.
+#[derive(Debug, Default)]
+pub struct TryVecWriter {
+    pub bytes: Vec<u8>,
+    /// The growth that failed, in bytes, if one did.
+    pub failed: Option<u32>,
+}
+
+impl std::io::Write for TryVecWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Err(error) = try_grow(&mut self.bytes, buf.len()) {
+            self.failed = Some(match error {
+                Error::OutOfMemory(bytes) => bytes,
+                _ => len_u32(buf.len()),
+            });
+            // A simple error kind: building it allocates nothing.
+            return Err(std::io::ErrorKind::OutOfMemory.into());
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// A copy of `slice`, or `out-of-memory`.

@@ -8,20 +8,38 @@
 //! outside u32 or malformed JSON is a [`JsonError`] carrying serde_json's message, line and
 //! column.
 
+//!
+//! Memory: every allocation sized by the document or the record is fallible. Output is written
+//! into a [`TryVecWriter`]; parsed strings and the employee list are reserved with
+//! `try_reserve`; serde_json's own scratch buffer (used only for strings with escapes, and
+//! never longer than twice the document) is made room for before parsing. Running out of
+//! memory is `out-of-memory` when writing and a [`JsonError`] whose message starts with
+//! [`OUT_OF_MEMORY`] when parsing.
+
+use serde::de::{Deserializer, Error as _, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
+
+use crate::error::{len_u32, make_room, try_grow, try_with_capacity, Error, TryVecWriter};
+
+/// How the message of a [`JsonError`] caused by a full heap starts.
+pub const OUT_OF_MEMORY: &str = "out of memory";
 
 /// Mirrors WIT `people.person`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
+    #[serde(deserialize_with = "try_string")]
     pub name: String,
     pub age: u32,
+    #[serde(deserialize_with = "try_string")]
     pub email: String,
 }
 
 /// Mirrors WIT `people.company`. Field order is the article's JSON key order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Company {
+    #[serde(deserialize_with = "try_string")]
     pub name: String,
+    #[serde(deserialize_with = "try_people")]
     pub employees: Vec<Person>,
     pub founded_year: u32,
 }
@@ -36,6 +54,17 @@ pub struct JsonError {
     pub column: u32,
 }
 
+impl JsonError {
+    /// A full heap before parsing started: there is no position yet.
+    fn out_of_memory(bytes: u32) -> Self {
+        Self {
+            message: format!("{OUT_OF_MEMORY}: could not allocate {bytes} bytes"),
+            line: 1,
+            column: 0,
+        }
+    }
+}
+
 impl From<serde_json::Error> for JsonError {
     fn from(error: serde_json::Error) -> Self {
         Self {
@@ -46,25 +75,94 @@ impl From<serde_json::Error> for JsonError {
     }
 }
 
-/// Serializes `value`, which holds only strings, numbers and lists: that cannot fail.
-fn to_json(value: &impl Serialize) -> String {
-    serde_json::to_string(value).expect("strings, numbers and lists always serialize")
+fn oom_message<E: serde::de::Error>(bytes: usize) -> E {
+    E::custom(format_args!(
+        "{OUT_OF_MEMORY}: could not allocate {bytes} bytes"
+    ))
 }
 
-pub fn person_to_json(person: &Person) -> String {
-    to_json(person)
+/// A string field copied into a fallibly reserved `String`.
+fn try_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    struct TryString;
+    impl Visitor<'_> for TryString {
+        type Value = String;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<String, E> {
+            let mut bytes = try_with_capacity(text.len()).map_err(|_| oom_message(text.len()))?;
+            bytes.extend_from_slice(text.as_bytes());
+            String::from_utf8(bytes).map_err(E::custom)
+        }
+    }
+    deserializer.deserialize_str(TryString)
+}
+
+/// The employee list, grown fallibly one person at a time (amortised doubling).
+fn try_people<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Person>, D::Error> {
+    struct TryPeople;
+    impl<'de> Visitor<'de> for TryPeople {
+        type Value = Vec<Person>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a list of people")
+        }
+        fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Vec<Person>, S::Error> {
+            let mut people = Vec::new();
+            while let Some(person) = seq.next_element::<Person>()? {
+                try_grow(&mut people, 1).map_err(|_| {
+                    S::Error::custom(format_args!("{OUT_OF_MEMORY}: the employee list"))
+                })?;
+                people.push(person);
+            }
+            Ok(people)
+        }
+    }
+    deserializer.deserialize_seq(TryPeople)
+}
+
+/// Serializes `value` (only strings, numbers and lists) into a buffer reserved for
+/// `size_hint` bytes up front and grown fallibly. Errors: `out-of-memory`.
+fn to_json(value: &impl Serialize, size_hint: usize) -> Result<String, Error> {
+    let mut writer = TryVecWriter::default();
+    writer.bytes = try_with_capacity(size_hint)?;
+    if serde_json::to_writer(&mut writer, value).is_err() {
+        // Strings, numbers and lists always serialize: the only failure is the writer's.
+        return Err(Error::OutOfMemory(writer.failed.unwrap_or(u32::MAX)));
+    }
+    String::from_utf8(writer.bytes).map_err(|_| Error::Invalid("json: not UTF-8".into()))
+}
+
+/// Parses `json` after making room for serde_json's scratch buffer when the document has
+/// escapes (the only case serde_json copies a string before handing it over).
+fn from_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, JsonError> {
+    if json.as_bytes().contains(&b'\\') {
+        let scratch = json.len().saturating_mul(2);
+        make_room(scratch).map_err(|_| JsonError::out_of_memory(len_u32(scratch)))?;
+    }
+    Ok(serde_json::from_str(json)?)
+}
+
+/// Compact JSON with the article's keys. Errors: `out-of-memory`.
+pub fn person_to_json(person: &Person) -> Result<String, Error> {
+    to_json(person, person.name.len() + person.email.len() + 48)
 }
 
 pub fn person_from_json(json: &str) -> Result<Person, JsonError> {
-    Ok(serde_json::from_str(json)?)
+    from_json(json)
 }
 
-pub fn company_to_json(company: &Company) -> String {
-    to_json(company)
+/// Compact JSON with the article's keys. Errors: `out-of-memory`.
+pub fn company_to_json(company: &Company) -> Result<String, Error> {
+    let people: usize = company
+        .employees
+        .iter()
+        .map(|p| p.name.len() + p.email.len() + 48)
+        .sum();
+    to_json(company, company.name.len() + people + 64)
 }
 
 pub fn company_from_json(json: &str) -> Result<Company, JsonError> {
-    Ok(serde_json::from_str(json)?)
+    from_json(json)
 }
 
 #[cfg(test)]
@@ -83,7 +181,7 @@ mod tests {
     #[test]
     fn keys_are_the_articles() {
         assert_eq!(
-            person_to_json(&ada()),
+            person_to_json(&ada()).unwrap(),
             r#"{"name":"Ada","age":36,"email":"ada@example.com"}"#
         );
         let company = Company {
@@ -92,11 +190,11 @@ mod tests {
             founded_year: 1843,
         };
         assert_eq!(
-            company_to_json(&company),
+            company_to_json(&company).unwrap(),
             r#"{"name":"Analytical","employees":[{"name":"Ada","age":36,"email":"ada@example.com"}],"founded_year":1843}"#
         );
         assert_eq!(
-            company_from_json(&company_to_json(&company)).unwrap(),
+            company_from_json(&company_to_json(&company).unwrap()).unwrap(),
             company
         );
     }
@@ -170,7 +268,7 @@ mod tests {
         #[test]
         fn any_person_round_trips(name in ".*", age: u32, email in ".*") {
             let person = Person { name, age, email };
-            prop_assert_eq!(person_from_json(&person_to_json(&person)).unwrap(), person);
+            prop_assert_eq!(person_from_json(&person_to_json(&person).unwrap()).unwrap(), person);
         }
 
         #[test]

@@ -6,7 +6,7 @@
 //! waiting in `free[i]` is empty and has a capacity of exactly `classes[i]`; no class holds
 //! more than `max_per_class` buffers. `retained_bytes` is the sum of the waiting capacities.
 
-use crate::error::{len_u32, try_with_capacity, Error};
+use crate::error::{len_u32, try_grow, try_reserve_exact, try_with_capacity, Error};
 
 /// The article's size classes, in bytes.
 pub const DEFAULT_CLASSES: [u32; 6] = [64, 256, 1024, 4096, 16384, 65536];
@@ -45,8 +45,17 @@ pub struct BufferPool {
 
 impl Default for BufferPool {
     fn default() -> Self {
-        Self::with_classes(&DEFAULT_CLASSES, DEFAULT_MAX_PER_CLASS)
-            .expect("the default classes are valid")
+        // The default classes are valid, so only memory can refuse them; then the free lists
+        // start empty (a few dozen bytes, served by the allocator's reserve) and grow on release.
+        Self::with_classes(&DEFAULT_CLASSES, DEFAULT_MAX_PER_CLASS).unwrap_or_else(|_| Self {
+            classes: DEFAULT_CLASSES.to_vec(),
+            free: DEFAULT_CLASSES.iter().map(|_| Vec::new()).collect(),
+            max_per_class: DEFAULT_MAX_PER_CLASS,
+            hits: 0,
+            misses: 0,
+            released: 0,
+            discarded: 0,
+        })
     }
 }
 
@@ -83,7 +92,7 @@ impl BufferPool {
                 limit: MAX_PER_CLASS,
             });
         }
-        // Free lists are sized once, here, so that releasing never allocates.
+        // Free lists are sized once, here, so that releasing allocates nothing.
         let free = classes
             .iter()
             .map(|_| try_with_capacity(max_per_class as usize))
@@ -110,9 +119,7 @@ impl BufferPool {
         }
         let capacity = self.classes.get(class).copied().unwrap_or(size);
         let mut buffer = Vec::new();
-        buffer
-            .try_reserve_exact(capacity as usize)
-            .map_err(|_| Error::OutOfMemory(capacity))?;
+        try_reserve_exact(&mut buffer, capacity as usize)?;
         self.misses += 1;
         Ok(buffer)
     }
@@ -123,12 +130,17 @@ impl BufferPool {
         self.released += 1;
         let capacity = buffer.capacity();
         let class = self.classes.binary_search(&len_u32(capacity)).ok();
-        match class.map(|i| &mut self.free[i]) {
-            Some(free) if free.len() < self.max_per_class as usize => {
-                buffer.clear();
-                free.push(buffer);
-            }
-            _ => self.discarded += 1,
+        let max_per_class = self.max_per_class as usize;
+        let kept = class.map(|i| &mut self.free[i]).is_some_and(|free| {
+            // Free lists are reserved at creation; one made when memory was full grows here.
+            free.len() < max_per_class && try_grow(free, 1).is_ok()
+        });
+        if kept {
+            buffer.clear();
+            let free = &mut self.free[class.expect("kept implies a class")];
+            free.push(buffer);
+        } else {
+            self.discarded += 1;
         }
     }
 
@@ -202,7 +214,7 @@ impl PointPool {
 
     /// Keeps `point` for reuse while fewer than `max_size` wait; returns whether it was kept.
     pub fn put(&mut self, point: Point3d) -> bool {
-        if self.waiting.len() >= self.max_size as usize || self.waiting.try_reserve(1).is_err() {
+        if self.waiting.len() >= self.max_size as usize || try_grow(&mut self.waiting, 1).is_err() {
             return false;
         }
         self.waiting.push(point);
@@ -217,10 +229,21 @@ impl PointPool {
 
 /// The sum of distances between neighbours; 0 for fewer than two points.
 pub fn path_length(points: &[Point3d]) -> f64 {
+    path_length_of(points.iter().copied())
+}
+
+/// [`path_length`] over points as they come, so a caller need not collect them first.
+pub fn path_length_of(points: impl IntoIterator<Item = Point3d>) -> f64 {
+    let mut points = points.into_iter();
+    let Some(mut previous) = points.next() else {
+        return 0.0;
+    };
     // A fold from +0.0: `Iterator::sum` of no floats is -0.0, which JS callers can see.
-    points
-        .windows(2)
-        .fold(0.0, |total, w| total + w[0].distance_to(&w[1]))
+    points.fold(0.0, |total, point| {
+        let step = previous.distance_to(&point);
+        previous = point;
+        total + step
+    })
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@
 
 use crc::{Crc, Table};
 
-use crate::error::{len_u32, try_to_vec, try_with_capacity, Error};
+use crate::error::{len_u32, try_grow, try_to_vec, try_with_capacity, Error};
 
 pub const HEADER_LEN: usize = 16;
 /// Header, length field and checksum: the size of a record with an empty payload.
@@ -339,7 +339,7 @@ impl RecordReader {
             input = &input[take..];
             if self.frame_len(&self.pending)? == Some(self.pending.len() as u64) {
                 let frame = std::mem::take(&mut self.pending);
-                records.push(self.record(frame)?);
+                Self::push(records, self.record(frame)?)?;
             }
         }
         // Then whole frames straight from the input, one copy each.
@@ -350,17 +350,24 @@ impl RecordReader {
             let (frame, rest) = input.split_at(frame_len as usize);
             let frame =
                 try_to_vec(frame).map_err(|_| DecodeError::OutOfMemory(len_u32(frame.len())))?;
-            records.push(self.record(frame)?);
+            Self::push(records, self.record(frame)?)?;
             input = rest;
         }
         self.buffer(input)
     }
 
     fn buffer(&mut self, bytes: &[u8]) -> Result<(), DecodeError> {
-        self.pending
-            .try_reserve(bytes.len())
+        try_grow(&mut self.pending, bytes.len())
             .map_err(|_| DecodeError::OutOfMemory(len_u32(bytes.len())))?;
         self.pending.extend_from_slice(bytes);
+        Ok(())
+    }
+
+    /// Appends a completed record, growing the list fallibly.
+    fn push(records: &mut Vec<BinaryRecord>, record: BinaryRecord) -> Result<(), DecodeError> {
+        try_grow(records, 1)
+            .map_err(|_| DecodeError::OutOfMemory(len_u32(size_of::<BinaryRecord>())))?;
+        records.push(record);
         Ok(())
     }
 

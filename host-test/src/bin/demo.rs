@@ -79,7 +79,7 @@ fn byte_buffer(h: &mut Host) -> Result {
     bytes.call_fill(&mut h.store, b, 0, 16, 0xAB)??;
     let head = bytes.call_read(&mut h.store, b, 0, 20)??;
     println!("fill(0, 16, 0xAB) then read(0, 20): {head:02x?}");
-    let round_trip = bytes.call_to_list(&mut h.store, b)?;
+    let round_trip = bytes.call_to_list(&mut h.store, b)??;
     println!(
         "to-list: {} bytes, tail equal to input: {}",
         round_trip.len(),
@@ -235,7 +235,7 @@ fn binary_record(h: &mut Host) -> Result {
     let r = record.call_constructor(&mut h.store, ChecksumKind::Sum32)?;
     record.call_set_header(&mut h.store, r, b"MEMKIT-RECORD-01")??;
     record.call_set_payload(&mut h.store, r, b"Hello, records!")??;
-    let bytes = record.call_serialize(&mut h.store, r)?;
+    let bytes = record.call_serialize(&mut h.store, r)??;
     println!("serialized {} bytes:", bytes.len());
     println!("  header   {:02x?}", &bytes[..16]);
     println!("  length   {:02x?}", &bytes[16..20]);
@@ -251,7 +251,7 @@ fn binary_record(h: &mut Host) -> Result {
     let back = record.call_deserialize(&mut h.store, &bytes, ChecksumKind::Sum32)??;
     println!(
         "deserialize → payload {:?}",
-        String::from_utf8_lossy(&record.call_payload(&mut h.store, back)?)
+        String::from_utf8_lossy(&record.call_payload(&mut h.store, back)??)
     );
     h.drop_resource(back);
     let mut corrupt = bytes.clone();
@@ -281,7 +281,7 @@ fn binary_record(h: &mut Host) -> Result {
         let r = record.call_constructor(&mut h.store, kind)?;
         let took = median(51, || {
             record.call_set_payload(&mut h.store, r, &payload)??;
-            let bytes = record.call_serialize(&mut h.store, r)?;
+            let bytes = record.call_serialize(&mut h.store, r)??;
             let back = record.call_deserialize(&mut h.store, &bytes, kind)??;
             back.resource_drop(&mut h.store)
         })?;
@@ -305,7 +305,7 @@ fn record_stream(h: &mut Host) -> Result {
         let r = record.call_constructor(&mut h.store, ChecksumKind::Crc32c)?;
         record.call_set_header(&mut h.store, r, &[i as u8; 16])??;
         record.call_set_payload(&mut h.store, r, &vec![i as u8; (i * 37 % 500) as usize])??;
-        stream.extend(record.call_serialize(&mut h.store, r)?);
+        stream.extend(record.call_serialize(&mut h.store, r)??);
         h.drop_resource(r);
     }
     for piece in [1, 7, 333, 4096, MIB] {
@@ -349,7 +349,7 @@ fn complex_data(h: &mut Host) -> Result {
         age: 36,
         email: "ada@example.com".into(),
     };
-    let json = people.call_person_to_json(&mut h.store, &ada)?;
+    let json = people.call_person_to_json(&mut h.store, &ada)??;
     println!("person → {json}");
     println!(
         "and back → {:?}",
@@ -375,7 +375,7 @@ fn complex_data(h: &mut Host) -> Result {
     };
     let mut json_len = 0;
     let took = median(21, || {
-        let json = people.call_company_to_json(&mut h.store, &company)?;
+        let json = people.call_company_to_json(&mut h.store, &company)??;
         json_len = json.len();
         let back = people.call_company_from_json(&mut h.store, &json)??;
         assert_eq!(back.employees.len(), 1000);
@@ -482,7 +482,7 @@ fn call_costs(h: &mut Host) -> Result {
     let data = vec![0x5a; MIB];
     let took = median(21, || {
         let b = bytes.call_from_list(&mut h.store, &data)?;
-        let out = bytes.call_to_list(&mut h.store, b)?;
+        let out = bytes.call_to_list(&mut h.store, b)??;
         assert_eq!(out.len(), MIB);
         b.resource_drop(&mut h.store)
     })?;

@@ -12,7 +12,7 @@ fn from_list_round_trips_a_mebibyte() -> wasmtime::Result<()> {
     let data: Vec<u8> = (0..MIB).map(|i| (i * 31 % 251) as u8).collect();
     let b = bytes.call_from_list(&mut h.store, &data)?;
     assert_eq!(bytes.call_len(&mut h.store, b)?, MIB as u32);
-    assert_eq!(bytes.call_to_list(&mut h.store, b)?, data);
+    assert_eq!(bytes.call_to_list(&mut h.store, b)??, data);
     h.drop_resource(b);
     Ok(())
 }
@@ -38,12 +38,12 @@ fn every_method_on_a_small_buffer() -> wasmtime::Result<()> {
     bytes.call_append(&mut h.store, b, b"hello world")??;
     assert_eq!(bytes.call_read(&mut h.store, b, 6, 5)??, b"world");
     bytes.call_write_at(&mut h.store, b, 6, b"WASM!!")??;
-    assert_eq!(bytes.call_to_list(&mut h.store, b)?, b"hello WASM!!");
+    assert_eq!(bytes.call_to_list(&mut h.store, b)??, b"hello WASM!!");
     bytes.call_fill(&mut h.store, b, 0, 5, b'*')??;
     bytes.call_copy_within(&mut h.store, b, 6, 0, 4)??;
-    assert_eq!(bytes.call_to_list(&mut h.store, b)?, b"WASM* WASM!!");
+    assert_eq!(bytes.call_to_list(&mut h.store, b)??, b"WASM* WASM!!");
     bytes.call_truncate(&mut h.store, b, 4)?;
-    assert_eq!(bytes.call_to_list(&mut h.store, b)?, b"WASM");
+    assert_eq!(bytes.call_to_list(&mut h.store, b)??, b"WASM");
     bytes.call_reserve(&mut h.store, b, 4096)??;
     assert!(bytes.call_capacity(&mut h.store, b)? >= 4100);
     bytes.call_clear(&mut h.store, b)?;
@@ -97,7 +97,7 @@ fn ranges_that_overflow_u32_are_out_of_bounds() -> wasmtime::Result<()> {
         Err(oob(max, 1, 6))
     );
     assert_eq!(
-        bytes.call_to_list(&mut h.store, b)?,
+        bytes.call_to_list(&mut h.store, b)??,
         b"abcdef",
         "failed calls change nothing"
     );
@@ -116,7 +116,7 @@ fn write_at_past_len_is_out_of_bounds() -> wasmtime::Result<()> {
         Err(oob(3, 1, 2))
     );
     bytes.call_write_at(&mut h.store, b, 2, b"c")??;
-    assert_eq!(bytes.call_to_list(&mut h.store, b)?, b"abc");
+    assert_eq!(bytes.call_to_list(&mut h.store, b)??, b"abc");
     h.drop_resource(b);
     Ok(())
 }
@@ -128,7 +128,7 @@ fn empty_buffer_answers_every_call() -> wasmtime::Result<()> {
     let bytes = api.memkit_core_bytes().byte_buffer();
     let b = bytes.call_from_list(&mut h.store, &[])?;
     assert_eq!(bytes.call_len(&mut h.store, b)?, 0);
-    assert_eq!(bytes.call_to_list(&mut h.store, b)?, b"");
+    assert_eq!(bytes.call_to_list(&mut h.store, b)??, b"");
     assert_eq!(bytes.call_read(&mut h.store, b, 0, 0)??, b"");
     assert_eq!(bytes.call_read(&mut h.store, b, 0, 1)?, Err(oob(0, 1, 0)));
     bytes.call_fill(&mut h.store, b, 0, 0, 9)??;
@@ -178,7 +178,7 @@ fn capped_store_refuses_100_mib_with_out_of_memory_then_keeps_answering() -> was
     assert_eq!(bytes.call_capacity(&mut h.store, big)?, 0);
     h.drop_resource(big);
     // The same instance keeps answering, and still grows within its cap.
-    assert_eq!(bytes.call_to_list(&mut h.store, b)?, b"still here");
+    assert_eq!(bytes.call_to_list(&mut h.store, b)??, b"still here");
     bytes.call_append(&mut h.store, b, &vec![1; 4 * MIB])??;
     assert_eq!(bytes.call_len(&mut h.store, b)?, 4 * MIB as u32 + 10);
     assert!(h.memory_info().total_bytes <= 16 * MIB as u64);
@@ -198,7 +198,7 @@ fn list_larger_than_the_memory_cap_fails_the_call_not_the_instance() -> wasmtime
     // lowering a later argument fails, after which that one handle cannot be dropped.)
     let refused = bytes.call_from_list(&mut h.store, &vec![1; 20 * MIB]);
     assert!(refused.unwrap_err().to_string().contains("realloc"));
-    assert_eq!(bytes.call_to_list(&mut h.store, b)?, b"kept");
+    assert_eq!(bytes.call_to_list(&mut h.store, b)??, b"kept");
     h.drop_resource(b);
     Ok(())
 }

@@ -21,7 +21,7 @@ fn out_of_order_chunks_complete_and_finish_hands_over_a_byte_buffer() -> wasmtim
     assert!(chunks.call_is_complete(&mut h.store, a)?);
     assert_eq!(chunks.call_progress(&mut h.store, a)?, 1.0);
     let buffer = chunks.call_finish(&mut h.store, a)??;
-    assert_eq!(bytes.call_to_list(&mut h.store, buffer)?, data);
+    assert_eq!(bytes.call_to_list(&mut h.store, buffer)??, data);
     h.drop_resource(buffer);
     h.drop_resource(a);
     Ok(())

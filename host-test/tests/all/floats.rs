@@ -11,7 +11,7 @@ fn process_matches_native_tan_cos_sin() -> wasmtime::Result<()> {
     floats.call_process(&mut h.store, f)?;
     let expected: Vec<f32> = input.iter().map(|x| x.sin().cos().tan()).collect();
     // Rust's libm on wasm and the native libm may differ in the last bit.
-    for (got, want) in floats.call_to_list(&mut h.store, f)?.iter().zip(&expected) {
+    for (got, want) in floats.call_to_list(&mut h.store, f)??.iter().zip(&expected) {
         assert!(
             (got - want).abs() <= 1e-6 * want.abs().max(1.0),
             "{got} vs {want}"
@@ -34,7 +34,7 @@ fn every_method_on_a_small_buffer() -> wasmtime::Result<()> {
     floats.call_apply(&mut h.store, f, UnaryOp::Abs)?;
     floats.call_scale(&mut h.store, f, 2.0)?;
     assert_eq!(
-        floats.call_to_list(&mut h.store, f)?,
+        floats.call_to_list(&mut h.store, f)??,
         vec![2.0, 4.0, 6.0, 8.0]
     );
     assert_eq!(floats.call_sum(&mut h.store, f)?, 20.0);
@@ -62,7 +62,7 @@ fn every_method_on_a_small_buffer() -> wasmtime::Result<()> {
     ] {
         floats.call_set(&mut h.store, f, &[x])??;
         floats.call_apply(&mut h.store, f, op)?;
-        assert_eq!(floats.call_to_list(&mut h.store, f)?, vec![y], "{op:?}");
+        assert_eq!(floats.call_to_list(&mut h.store, f)??, vec![y], "{op:?}");
     }
     h.drop_resource(f);
     Ok(())
@@ -97,7 +97,7 @@ fn nan_and_infinities_are_values_not_traps() -> wasmtime::Result<()> {
     floats.call_apply(&mut h.store, f, UnaryOp::Sqrt)?;
     floats.call_scale(&mut h.store, f, f32::NAN)?;
     assert!(floats
-        .call_to_list(&mut h.store, f)?
+        .call_to_list(&mut h.store, f)??
         .iter()
         .all(|x| x.is_nan()));
     assert!(floats.call_dot(&mut h.store, f, f)??.is_nan());
@@ -114,7 +114,7 @@ fn empty_buffer_has_zero_sum_and_no_stats() -> wasmtime::Result<()> {
     assert_eq!(floats.call_sum(&mut h.store, f)?, 0.0);
     assert_eq!(floats.call_stats(&mut h.store, f)?, None);
     floats.call_process(&mut h.store, f)?;
-    assert_eq!(floats.call_to_list(&mut h.store, f)?, Vec::<f32>::new());
+    assert_eq!(floats.call_to_list(&mut h.store, f)??, Vec::<f32>::new());
     assert_eq!(floats.call_dot(&mut h.store, f, f)??, 0.0);
     h.drop_resource(f);
     Ok(())

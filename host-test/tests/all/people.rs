@@ -27,7 +27,7 @@ fn person_json_uses_the_articles_keys_and_round_trips() -> wasmtime::Result<()> 
         age: 36,
         email: "ada@example.com".into(),
     };
-    let json = people.call_person_to_json(&mut h.store, &ada)?;
+    let json = people.call_person_to_json(&mut h.store, &ada)??;
     assert_eq!(json, r#"{"name":"Ada","age":36,"email":"ada@example.com"}"#);
     assert_eq!(people.call_person_from_json(&mut h.store, &json)??, ada);
     Ok(())
@@ -39,7 +39,7 @@ fn a_thousand_employee_company_round_trips() -> wasmtime::Result<()> {
     let api = h.api.clone();
     let people = api.memkit_core_people();
     let c = company(1000);
-    let json = people.call_company_to_json(&mut h.store, &c)?;
+    let json = people.call_company_to_json(&mut h.store, &c)??;
     assert!(json.starts_with(r#"{"name":"Analytical Engines Ltd","employees":[{"name":"Person 0"#));
     assert!(json.ends_with(r#""founded_year":1843}"#));
     assert_eq!(people.call_company_from_json(&mut h.store, &json)??, c);
@@ -155,7 +155,7 @@ fn a_ten_megabyte_document_parses() -> wasmtime::Result<()> {
     let api = h.api.clone();
     let people = api.memkit_core_people();
     let c = company(150_000);
-    let json = people.call_company_to_json(&mut h.store, &c)?;
+    let json = people.call_company_to_json(&mut h.store, &c)??;
     assert!(json.len() > 10_000_000, "{} bytes", json.len());
     let back = people.call_company_from_json(&mut h.store, &json)??;
     assert_eq!(back.employees.len(), 150_000);

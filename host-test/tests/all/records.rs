@@ -52,14 +52,14 @@ fn serialize_is_the_articles_layout_and_round_trips() -> wasmtime::Result<()> {
     let r = record.call_constructor(&mut h.store, ChecksumKind::Sum32)?;
     record.call_set_header(&mut h.store, r, &header)??;
     record.call_set_payload(&mut h.store, r, b"payload")??;
-    let bytes = record.call_serialize(&mut h.store, r)?;
+    let bytes = record.call_serialize(&mut h.store, r)??;
     assert_eq!(
         bytes,
         frame(&header, b"payload", sum32(&[&header, b"payload"]))
     );
     let back = record.call_deserialize(&mut h.store, &bytes, ChecksumKind::Sum32)??;
-    assert_eq!(record.call_header(&mut h.store, back)?, header);
-    assert_eq!(record.call_payload(&mut h.store, back)?, b"payload");
+    assert_eq!(record.call_header(&mut h.store, back)??, header);
+    assert_eq!(record.call_payload(&mut h.store, back)??, b"payload");
     assert_eq!(
         record.call_checksum(&mut h.store, back)?,
         record.call_checksum(&mut h.store, r)?
@@ -96,9 +96,9 @@ fn crc32c_records_round_trip_a_megabyte() -> wasmtime::Result<()> {
     let payload: Vec<u8> = (0..MIB).map(|i| (i * 7) as u8).collect();
     let r = record.call_constructor(&mut h.store, ChecksumKind::Crc32c)?;
     record.call_set_payload(&mut h.store, r, &payload)??;
-    let bytes = record.call_serialize(&mut h.store, r)?;
+    let bytes = record.call_serialize(&mut h.store, r)??;
     let back = record.call_deserialize(&mut h.store, &bytes, ChecksumKind::Crc32c)??;
-    assert_eq!(record.call_payload(&mut h.store, back)?, payload);
+    assert_eq!(record.call_payload(&mut h.store, back)??, payload);
     assert!(record
         .call_deserialize(&mut h.store, &bytes, ChecksumKind::Sum32)?
         .is_err());
@@ -119,7 +119,7 @@ fn wrong_header_lengths_are_invalid() -> wasmtime::Result<()> {
             Err(Error::Invalid(_))
         ));
     }
-    assert_eq!(record.call_header(&mut h.store, r)?, vec![0; 16]);
+    assert_eq!(record.call_header(&mut h.store, r)??, vec![0; 16]);
     h.drop_resource(r);
     Ok(())
 }
@@ -177,7 +177,7 @@ fn reader_frames_a_stream_fed_one_byte_then_one_mebibyte_at_a_time() -> wasmtime
         let mut got = Vec::new();
         for chunk in stream.chunks(piece) {
             for r in reader.call_feed(&mut h.store, rd, chunk)?? {
-                got.push(record.call_payload(&mut h.store, r)?);
+                got.push(record.call_payload(&mut h.store, r)??);
                 h.drop_resource(r);
             }
         }
