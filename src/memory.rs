@@ -294,7 +294,10 @@ mod tests {
         assert_eq!(info.live_allocations, 0);
         assert_eq!(info.peak_used_bytes, 300);
         assert_eq!(info.total_bytes, 2 * PAGE_BYTES);
-        assert_eq!(info.reserve_bytes, RESERVE_BYTES as u64, "taken on the first allocation");
+        assert_eq!(
+            info.reserve_bytes, RESERVE_BYTES as u64,
+            "taken on the first allocation"
+        );
         assert_eq!(info.free_bytes, 2 * PAGE_BYTES - RESERVE_BYTES as u64);
     }
 
@@ -392,7 +395,11 @@ mod tests {
             // The copy the hold was made for: the heap alone cannot serve it, the hold can.
             let copy = heap.alloc(bytes(5000));
             assert!(!copy.is_null());
-            assert_eq!(heap.info(1).reserve_draws, 0, "served by the hold, not the reserve");
+            assert_eq!(
+                heap.info(1).reserve_draws,
+                0,
+                "served by the hold, not the reserve"
+            );
             assert!(heap.hold_for_lift(3000));
             heap.dealloc(copy, bytes(5000));
             // The free gave the hold back: all the budget but the reserve and 8 bytes is there.

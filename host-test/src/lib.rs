@@ -116,6 +116,46 @@ impl Host {
             .expect("memory.info never traps")
     }
 
+    /// Fills the component's heap to its last bytes with caller-sized reservations, which
+    /// leaves the allocator's emergency reserve intact (caller-sized requests never touch
+    /// it). Needs a memory limit ([`Host::with_memory_limit`]), else it fills 4 GiB. Returns
+    /// the buffers that hold the memory; [`Host::release`] gives it back.
+    pub fn squeeze(&mut self) -> Squeezed {
+        let api = self.api.clone();
+        let bytes = api.memkit_core_bytes().byte_buffer();
+        // The holders are made first, while there is room for their handles; then each takes
+        // the largest power of two that still fits, from 1 GiB down to 1 byte (at most two of
+        // each size can fit, so 64 holders always suffice).
+        let holders: Vec<ResourceAny> = (0..64)
+            .map(|_| {
+                bytes
+                    .call_constructor(&mut self.store, 0)
+                    .expect("constructor")
+            })
+            .collect();
+        let mut next = 0;
+        for bits in (0..31).rev() {
+            while next < holders.len() {
+                let fits = bytes
+                    .call_reserve(&mut self.store, holders[next], 1 << bits)
+                    .expect("reserve never traps");
+                match fits {
+                    Ok(()) => next += 1,
+                    Err(Error::OutOfMemory(_)) => break,
+                    Err(other) => panic!("reserve: {other:?}"),
+                }
+            }
+        }
+        Squeezed(holders)
+    }
+
+    /// Gives back what [`Host::squeeze`] took.
+    pub fn release(&mut self, squeezed: Squeezed) {
+        for holder in squeezed.0 {
+            self.drop_resource(holder);
+        }
+    }
+
     /// Drops a resource handle the host owns, running the component's destructor.
     pub fn drop_resource(&mut self, resource: ResourceAny) {
         resource
@@ -123,6 +163,10 @@ impl Host {
             .expect("a resource destructor never traps");
     }
 }
+
+/// The buffers that hold a squeezed heap (see [`Host::squeeze`]).
+#[must_use = "give the memory back with Host::release"]
+pub struct Squeezed(Vec<ResourceAny>);
 
 impl Default for Host {
     fn default() -> Self {

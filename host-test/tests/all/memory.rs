@@ -6,7 +6,10 @@ fn info_reports_pages_and_counted_bytes() {
     let info = h.memory_info();
     assert!(info.pages > 0);
     assert_eq!(info.total_bytes, u64::from(info.pages) * 65536);
-    assert_eq!(info.free_bytes, info.total_bytes - info.used_bytes);
+    assert_eq!(
+        info.free_bytes,
+        info.total_bytes - info.used_bytes - info.reserve_bytes
+    );
     assert!(info.peak_used_bytes >= info.used_bytes);
 }
 
@@ -44,5 +47,33 @@ fn ten_thousand_create_fill_drop_cycles_leak_nothing() -> wasmtime::Result<()> {
         h.drop_resource(f);
     }
     assert_eq!(h.memory_info().used_bytes, start);
+    Ok(())
+}
+
+#[test]
+fn squeezing_fills_the_heap_and_leaves_the_reserve_intact() -> wasmtime::Result<()> {
+    let mut h = Host::with_memory_limit(16 * MIB);
+    let squeezed = h.squeeze();
+    let info = h.memory_info();
+    assert_eq!(
+        info.reserve_bytes, 65536,
+        "caller-sized requests never draw it"
+    );
+    assert!(
+        info.pages >= 255,
+        "memory grew to the cap: {} pages",
+        info.pages
+    );
+    // Not one more caller-sized byte fits.
+    let api = h.api.clone();
+    let bytes = api.memkit_core_bytes().byte_buffer();
+    let b = bytes.call_constructor(&mut h.store, 0)?;
+    assert_eq!(
+        bytes.call_reserve(&mut h.store, b, 1)?,
+        Err(host_test::Error::OutOfMemory(1))
+    );
+    h.drop_resource(b);
+    h.release(squeezed);
+    assert_eq!(h.memory_info().reserve_bytes, 65536);
     Ok(())
 }
