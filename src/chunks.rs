@@ -11,6 +11,10 @@ use crate::error::{check_range, try_grow, try_reserve_exact, try_with_capacity, 
 /// and the payload is held in one contiguous allocation.
 pub const MAX_TOTAL_SIZE: u32 = 1 << 30;
 
+/// Ranges an assembler has room for from its creation: out-of-order writes of a small upload
+/// (a handful of pieces in flight) need no allocation after it.
+const INITIAL_RANGES: usize = 4;
+
 /// A gap or a received range, `[offset, offset + len)`. Mirrors WIT `chunks.span`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Span {
@@ -29,20 +33,30 @@ struct RangeSet {
 }
 
 impl RangeSet {
-    /// Makes sure one more range fits, so that the next [`insert`](Self::insert) cannot fail.
-    fn reserve_one(&mut self) -> Result<(), Error> {
-        try_grow(&mut self.ranges, 1)
+    /// Ranges `first..last` are those that overlap or touch `[start, end)`.
+    fn touching(&self, start: u32, end: u32) -> (usize, usize) {
+        let first = self.ranges.partition_point(|&(_, e)| e < start);
+        let last = self.ranges.partition_point(|&(s, _)| s <= end);
+        (first, last)
+    }
+
+    /// Makes sure [`insert`](Self::insert)ing `[start, end)` cannot fail: room for one more
+    /// range when it touches none (a merge needs no room).
+    fn reserve_for(&mut self, start: u32, end: u32) -> Result<(), Error> {
+        let (first, last) = self.touching(start, end);
+        if start < end && first == last {
+            try_grow(&mut self.ranges, 1)?;
+        }
+        Ok(())
     }
 
     /// Adds `[start, end)`, merging every range it overlaps or touches. Call
-    /// [`reserve_one`](Self::reserve_one) first: it needs room for at most one more range.
+    /// [`reserve_for`](Self::reserve_for) first.
     fn insert(&mut self, start: u32, end: u32) {
         if start == end {
             return;
         }
-        // Ranges[first..last] overlap or touch [start, end).
-        let first = self.ranges.partition_point(|&(_, e)| e < start);
-        let last = self.ranges.partition_point(|&(s, _)| s <= end);
+        let (first, last) = self.touching(start, end);
         if first == last {
             self.ranges.insert(first, (start, end));
             self.covered += end - start;
@@ -138,11 +152,14 @@ impl ChunkAssembler {
         }
         let mut data = Vec::new();
         try_reserve_exact(&mut data, total_size as usize)?;
+        // Room for a few ranges up front, so that a small upload needs no more memory.
+        let mut received = RangeSet::default();
+        try_grow(&mut received.ranges, INITIAL_RANGES)?;
         data.resize(total_size as usize, 0);
         Ok(Self {
             data,
             total_size,
-            received: RangeSet::default(),
+            received,
             expected_crc32c,
             unusable: None,
         })
@@ -196,7 +213,7 @@ impl ChunkAssembler {
                 )));
             }
         }
-        self.received.reserve_one()?;
+        self.received.reserve_for(offset, offset + len)?;
         self.data[range].copy_from_slice(chunk);
         self.received.insert(offset, offset + len);
         Ok(())
@@ -242,6 +259,16 @@ impl ChunkAssembler {
     /// Verifies completeness and the CRC-32C, then hands the bytes over without copying them.
     /// On error nothing changes; after success the assembler refuses further writes.
     pub fn finish(&mut self) -> Result<Vec<u8>, Error> {
+        self.finish_if(|| Ok(()))
+    }
+
+    /// [`finish`](Self::finish), with `admit` asked last, once the bytes are verified and
+    /// before they are handed over: when it refuses, nothing changes. The component's glue
+    /// uses it to make sure the handle for the bytes can be made.
+    pub fn finish_if(
+        &mut self,
+        admit: impl FnOnce() -> Result<(), Error>,
+    ) -> Result<Vec<u8>, Error> {
         self.check_usable()?;
         if !self.is_complete() {
             let gap = self.received.first_gap(self.total_size);
@@ -261,6 +288,7 @@ impl ChunkAssembler {
                 )));
             }
         }
+        admit()?;
         self.unusable = Some(Unusable::Finished);
         Ok(std::mem::take(&mut self.data))
     }

@@ -108,6 +108,20 @@ impl From<crate::Error> for types::Error {
 
 type Result<T> = std::result::Result<T, types::Error>;
 
+/// Makes sure a new handle of representation `T` can be made without trapping: the heap has
+/// room for its box, or the reserve is intact (and may serve it). For the calls that create a
+/// handle and can answer `out-of-memory`, so that only the infallible constructors ever eat
+/// into the reserve. Checked before the call changes anything.
+fn room_for_handle<T>() -> std::result::Result<(), crate::Error> {
+    make_room(size_of::<Option<T>>() + 16).or_else(|error| {
+        if ALLOCATOR.reserve_bytes() > 0 {
+            Ok(())
+        } else {
+            Err(error)
+        }
+    })
+}
+
 /// What one boxed `binary-record` representation takes from the allocator, with its overhead.
 const BOXED_RECORD_BYTES: usize = size_of::<Option<BinaryRecordResource>>() + 16;
 /// A `person` in the canonical ABI: two strings (pointer and length each) and a u32.
@@ -273,6 +287,7 @@ impl chunks::GuestChunkAssembler for ChunkAssemblerResource {
     }
     fn create(total_size: u32, expected_crc32c: Option<u32>) -> Result<chunks::ChunkAssembler> {
         let assembler = ChunkAssembler::create(total_size, expected_crc32c)?;
+        room_for_handle::<Self>()?;
         Ok(chunks::ChunkAssembler::new(Self(RefCell::new(assembler))))
     }
     fn append(&self, chunk: Vec<u8>) -> Result<()> {
@@ -309,7 +324,10 @@ impl chunks::GuestChunkAssembler for ChunkAssemblerResource {
         lowered.unwrap_or_else(|_| first.map(span).into_iter().collect())
     }
     fn finish(&self) -> Result<bytes::ByteBuffer> {
-        let data = self.0.borrow_mut().finish()?;
+        let data = self
+            .0
+            .borrow_mut()
+            .finish_if(room_for_handle::<ByteBufferResource>)?;
         Ok(ByteBufferResource::handle(ByteBuffer::from_vec(data)))
     }
 }
@@ -388,10 +406,10 @@ impl records::GuestBinaryRecord for BinaryRecordResource {
         data: Vec<u8>,
         kind: records::ChecksumKind,
     ) -> std::result::Result<records::BinaryRecord, records::DecodeError> {
-        Ok(BinaryRecordResource::handle(BinaryRecord::deserialize(
-            data,
-            kind.into(),
-        )?))
+        let record = BinaryRecord::deserialize(data, kind.into())?;
+        room_for_handle::<BinaryRecordResource>()
+            .map_err(|_| records::DecodeError::OutOfMemory(BOXED_RECORD_BYTES as u32))?;
+        Ok(BinaryRecordResource::handle(record))
     }
 }
 
@@ -438,9 +456,11 @@ impl pools::GuestBufferPool for BufferPoolResource {
     }
     fn with_classes(classes: Vec<u32>, max_per_class: u32) -> Result<pools::BufferPool> {
         let pool = BufferPool::with_classes(&classes, max_per_class)?;
+        room_for_handle::<Self>()?;
         Ok(pools::BufferPool::new(Self(RefCell::new(pool))))
     }
     fn acquire(&self, size: u32) -> Result<bytes::ByteBuffer> {
+        room_for_handle::<ByteBufferResource>()?;
         let buffer = self.0.borrow_mut().acquire(size)?;
         Ok(ByteBufferResource::handle(ByteBuffer::from_vec(buffer)))
     }

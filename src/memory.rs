@@ -17,7 +17,10 @@ pub const PAGE_BYTES: u64 = 65536;
 /// an error's text, a small returned list, a small argument): 64 KiB, one wasm page.
 pub const RESERVE_BYTES: usize = 64 * 1024;
 
-const RESERVE_LAYOUT: Layout = match Layout::from_size_align(RESERVE_BYTES, 16) {
+// Aligned like any small allocation (8 on wasm32): a larger alignment would make the inner
+// allocator ask for more than the block it was given back, and the reserve could not be
+// retaken from exactly the space it left.
+const RESERVE_LAYOUT: Layout = match Layout::from_size_align(RESERVE_BYTES, 8) {
     Ok(layout) => layout,
     Err(_) => panic!("the reserve layout is valid"),
 };
@@ -173,7 +176,7 @@ impl<A: GlobalAlloc> CountingAllocator<A> {
     /// is placed, with an allocation that cannot fail gracefully, and this keeps room for it.
     pub fn hold_for_lift(&self, bytes: usize) -> bool {
         self.release_lift_hold();
-        let Ok(layout) = Layout::from_size_align(bytes, 16) else {
+        let Ok(layout) = Layout::from_size_align(bytes, 8) else {
             return false;
         };
         // SAFETY: `bytes` is non-zero for every caller (arguments over 4 KiB).
@@ -196,7 +199,7 @@ impl<A: GlobalAlloc> CountingAllocator<A> {
         // SAFETY: `block` came from `inner.alloc` with this layout and was held only here.
         unsafe {
             self.inner
-                .dealloc(block, Layout::from_size_align_unchecked(bytes, 16))
+                .dealloc(block, Layout::from_size_align_unchecked(bytes, 8))
         };
         true
     }

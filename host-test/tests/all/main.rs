@@ -7,5 +7,6 @@ mod floats;
 mod memory;
 mod people;
 mod pools;
+mod pressure;
 mod records;
 mod text;

@@ -1,0 +1,566 @@
+//! Memory pressure: every WIT function called with the heap filled to its last bytes
+//! (`Host::squeeze`, which leaves the allocator's reserve intact), and caller-sized inputs up
+//! to and past a 16 MiB cap. Each call must return (a trap is a wasmtime `Err`, which fails
+//! the test) with a value or a typed error; afterwards the instance must still answer, and
+//! once everything is dropped `used-bytes` is back at its baseline (the `Host` leak guard).
+
+use host_test::exports::memkit::core::floats::UnaryOp;
+use host_test::exports::memkit::core::people::{Company, Person};
+use host_test::exports::memkit::core::pools::Point3d;
+use host_test::exports::memkit::core::records::{ChecksumKind, DecodeError};
+use host_test::{Error, Host, MIB};
+
+const CAP: usize = 16 * MIB;
+
+/// The value, or `None` for `out-of-memory`; any other error fails the test.
+fn value_or_oom<T: std::fmt::Debug>(result: Result<T, Error>) -> Option<T> {
+    match result {
+        Ok(value) => Some(value),
+        Err(Error::OutOfMemory(_)) => None,
+        Err(other) => panic!("expected a value or out-of-memory, got {other:?}"),
+    }
+}
+
+/// The instance is usable: a call that allocates answers correctly once memory is back.
+fn assert_still_answers(h: &mut Host) {
+    let api = h.api.clone();
+    let text = api.memkit_core_text();
+    assert_eq!(
+        text.call_swap_case(&mut h.store, "still Here")
+            .expect("the instance answers"),
+        "STILL hERE"
+    );
+}
+
+/// Runs `calls` with the heap squeezed, then checks that the instance answers once the
+/// memory is given back.
+fn squeezed(h: &mut Host, calls: impl FnOnce(&mut Host) -> wasmtime::Result<()>) {
+    let squeezed = h.squeeze();
+    calls(h).expect("no call traps with memory full");
+    h.release(squeezed);
+    assert_still_answers(h);
+}
+
+#[test]
+fn bytes_with_memory_full() -> wasmtime::Result<()> {
+    let mut h = Host::with_memory_limit(CAP);
+    let api = h.api.clone();
+    let bytes = api.memkit_core_bytes().byte_buffer();
+    let b = bytes.call_from_list(&mut h.store, &[b'a'; 100])?;
+    let mut made = Vec::new();
+    squeezed(&mut h, |h| {
+        made.push(bytes.call_constructor(&mut h.store, 16)?);
+        made.push(bytes.call_constructor(&mut h.store, u32::MAX)?);
+        made.push(bytes.call_from_list(&mut h.store, &[])?);
+        made.push(bytes.call_from_list(&mut h.store, &[7; 100])?);
+        assert_eq!(bytes.call_len(&mut h.store, b)?, 100);
+        assert!(bytes.call_capacity(&mut h.store, b)? >= 100);
+        assert_eq!(
+            value_or_oom(bytes.call_read(&mut h.store, b, 0, 0)?),
+            Some(vec![])
+        );
+        if let Some(read) = value_or_oom(bytes.call_read(&mut h.store, b, 90, 10)?) {
+            assert_eq!(read, [b'a'; 10]);
+        }
+        assert!(bytes.call_read(&mut h.store, b, u32::MAX, 2)?.is_err());
+        bytes.call_write_at(&mut h.store, b, 0, b"xy")??;
+        bytes.call_fill(&mut h.store, b, 2, 3, b'z')??;
+        bytes.call_copy_within(&mut h.store, b, 0, 5, 5)??;
+        let appended = value_or_oom(bytes.call_append(&mut h.store, b, &[1; 64])?).is_some();
+        let listed = value_or_oom(bytes.call_to_list(&mut h.store, b)?);
+        if let Some(list) = listed {
+            assert_eq!(list.len(), if appended { 164 } else { 100 });
+            assert_eq!(&list[..10], b"xyzzzxyzzz");
+        }
+        assert_eq!(
+            bytes.call_reserve(&mut h.store, b, 1 << 20)?,
+            Err(Error::OutOfMemory(1 << 20))
+        );
+        bytes.call_truncate(&mut h.store, b, 50)?;
+        assert_eq!(bytes.call_len(&mut h.store, b)?, 50);
+        bytes.call_clear(&mut h.store, b)?;
+        assert_eq!(bytes.call_len(&mut h.store, b)?, 0);
+        Ok(())
+    });
+    for handle in made.into_iter().chain([b]) {
+        h.drop_resource(handle);
+    }
+    Ok(())
+}
+
+#[test]
+fn floats_with_memory_full() -> wasmtime::Result<()> {
+    let mut h = Host::with_memory_limit(CAP);
+    let api = h.api.clone();
+    let floats = api.memkit_core_floats().float_buffer();
+    let f = floats.call_from_list(&mut h.store, &[1.0, 2.0, 3.0])?;
+    let g = floats.call_from_list(&mut h.store, &[1.0, 1.0])?;
+    let mut made = Vec::new();
+    squeezed(&mut h, |h| {
+        made.push(floats.call_constructor(&mut h.store, 8)?);
+        made.push(floats.call_from_list(&mut h.store, &[])?);
+        assert_eq!(floats.call_len(&mut h.store, f)?, 3);
+        floats.call_set(&mut h.store, f, &[1.0, 2.0, 3.0, 4.0])??;
+        value_or_oom(floats.call_append(&mut h.store, f, &[5.0; 1000])?);
+        if let Some(list) = value_or_oom(floats.call_to_list(&mut h.store, f)?) {
+            assert_eq!(&list[..4], [1.0, 2.0, 3.0, 4.0]);
+        }
+        value_or_oom(floats.call_read(&mut h.store, f, 0, 2)?);
+        floats.call_process(&mut h.store, f)?;
+        floats.call_apply(&mut h.store, f, UnaryOp::Abs)?;
+        floats.call_scale(&mut h.store, f, 2.0)?;
+        assert!(floats.call_sum(&mut h.store, f)?.is_finite());
+        assert!(floats.call_stats(&mut h.store, f)?.is_some());
+        // An error whose text is formatted while memory is full.
+        assert!(matches!(
+            floats.call_dot(&mut h.store, f, g)?,
+            Err(Error::Invalid(why)) if why.contains("length")
+        ));
+        Ok(())
+    });
+    for handle in made.into_iter().chain([f, g]) {
+        h.drop_resource(handle);
+    }
+    Ok(())
+}
+
+#[test]
+fn text_and_memory_with_memory_full() -> wasmtime::Result<()> {
+    let mut h = Host::with_memory_limit(CAP);
+    let api = h.api.clone();
+    squeezed(&mut h, |h| {
+        assert_eq!(
+            api.memkit_core_text().call_swap_case(&mut h.store, "aB")?,
+            "Ab"
+        );
+        // The argument above drew on the reserve; freed again, it let the reserve be retaken.
+        let info = api.memkit_core_memory().call_info(&mut h.store)?;
+        assert_eq!(info.reserve_bytes, 65536, "{info:?}");
+        Ok(())
+    });
+    Ok(())
+}
+
+#[test]
+fn chunks_with_memory_full() -> wasmtime::Result<()> {
+    let mut h = Host::with_memory_limit(CAP);
+    let api = h.api.clone();
+    let chunks = api.memkit_core_chunks().chunk_assembler();
+    let data = b"0123456789";
+    let a = chunks.call_create(&mut h.store, 10, Some(host_test::crc32c(data)))??;
+    let mut made = Vec::new();
+    squeezed(&mut h, |h| {
+        made.push(chunks.call_constructor(&mut h.store, 10)?);
+        made.push(chunks.call_constructor(&mut h.store, u32::MAX)?);
+        assert!(matches!(
+            chunks.call_create(&mut h.store, 1 << 20, None)?,
+            Err(Error::OutOfMemory(_))
+        ));
+        chunks.call_write_at(&mut h.store, a, 6, &data[6..])??;
+        // One gap, listed while memory is full.
+        assert_eq!(chunks.call_missing(&mut h.store, a)?.len(), 1);
+        // A second range needs the range set to grow: that may be refused, never trap.
+        value_or_oom(chunks.call_write_at(&mut h.store, a, 0, &data[..2])?);
+        assert!(!chunks.call_missing(&mut h.store, a)?.is_empty());
+        // The incomplete error formats a text.
+        assert!(matches!(
+            chunks.call_finish(&mut h.store, a)?,
+            Err(Error::Invalid(_))
+        ));
+        value_or_oom(chunks.call_append(&mut h.store, a, &data[2..6])?);
+        if chunks.call_received(&mut h.store, a)? < 10 {
+            chunks.call_write_at(&mut h.store, a, 0, &data[..6])??;
+        }
+        assert_eq!(chunks.call_total_size(&mut h.store, a)?, 10);
+        assert_eq!(chunks.call_progress(&mut h.store, a)?, 1.0);
+        assert!(chunks.call_is_complete(&mut h.store, a)?);
+        assert!(chunks.call_missing(&mut h.store, a)?.is_empty());
+        if let Some(buffer) = value_or_oom(chunks.call_finish(&mut h.store, a)?) {
+            made.push(buffer);
+        }
+        Ok(())
+    });
+    for handle in made.into_iter().chain([a]) {
+        h.drop_resource(handle);
+    }
+    Ok(())
+}
+
+#[test]
+fn records_with_memory_full() -> wasmtime::Result<()> {
+    let mut h = Host::with_memory_limit(CAP);
+    let api = h.api.clone();
+    let record = api.memkit_core_records().binary_record();
+    let reader = api.memkit_core_records().record_reader();
+    let r = record.call_constructor(&mut h.store, ChecksumKind::Crc32c)?;
+    record.call_set_payload(&mut h.store, r, b"payload")??;
+    let frame = record.call_serialize(&mut h.store, r)??;
+    let rr = reader.call_constructor(&mut h.store, ChecksumKind::Crc32c, 1024)?;
+    let mut made = Vec::new();
+    squeezed(&mut h, |h| {
+        made.push(record.call_constructor(&mut h.store, ChecksumKind::Sum32)?);
+        made.push(reader.call_constructor(&mut h.store, ChecksumKind::Sum32, 0)?);
+        assert!(matches!(
+            record.call_set_header(&mut h.store, r, &[1; 15])?,
+            Err(Error::Invalid(_))
+        ));
+        record.call_set_header(&mut h.store, r, &[2; 16])??;
+        value_or_oom(record.call_set_payload(&mut h.store, r, &[3; 100])?);
+        value_or_oom(record.call_header(&mut h.store, r)?);
+        value_or_oom(record.call_payload(&mut h.store, r)?);
+        record.call_checksum(&mut h.store, r)?;
+        value_or_oom(record.call_serialize(&mut h.store, r)?);
+        match record.call_deserialize(&mut h.store, &frame, ChecksumKind::Crc32c)? {
+            Ok(back) => made.push(back),
+            Err(DecodeError::OutOfMemory(_)) => {}
+            Err(other) => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            record.call_deserialize(&mut h.store, &frame[..10], ChecksumKind::Crc32c)?,
+            Err(DecodeError::TooShort(10))
+        ));
+        match reader.call_feed(&mut h.store, rr, &frame[..30])? {
+            Ok(done) => assert!(done.is_empty()),
+            Err(DecodeError::OutOfMemory(_)) => {}
+            Err(other) => panic!("{other:?}"),
+        }
+        reader.call_buffered(&mut h.store, rr)?;
+        reader.call_finish(&mut h.store, rr)?.unwrap_err();
+        Ok(())
+    });
+    for handle in made.into_iter().chain([r, rr]) {
+        h.drop_resource(handle);
+    }
+    Ok(())
+}
+
+#[test]
+fn pools_with_memory_full() -> wasmtime::Result<()> {
+    let mut h = Host::with_memory_limit(CAP);
+    let api = h.api.clone();
+    let pools = api.memkit_core_pools();
+    let pool = pools.buffer_pool();
+    let point = pools.point();
+    let point_pool = pools.point_pool();
+    let p = pool.call_constructor(&mut h.store)?;
+    let warm = pool.call_acquire(&mut h.store, p, 100)??;
+    pool.call_release(&mut h.store, p, warm)?;
+    let pp = point_pool.call_constructor(&mut h.store, 4)?;
+    let a = point.call_constructor(&mut h.store, 0.0, 0.0, 0.0)?;
+    let mut made = Vec::new();
+    squeezed(&mut h, |h| {
+        made.push(pool.call_constructor(&mut h.store)?);
+        made.push(point_pool.call_constructor(&mut h.store, u32::MAX)?);
+        assert!(matches!(
+            pool.call_with_classes(&mut h.store, &[], 1)?,
+            Err(Error::Invalid(_))
+        ));
+        value_or_oom(pool.call_with_classes(&mut h.store, &[64], 4096)?).map(|q| made.push(q));
+        // A hit reuses the pooled buffer; a miss of a megabyte cannot be had.
+        if let Some(reused) = value_or_oom(pool.call_acquire(&mut h.store, p, 100)?) {
+            pool.call_release(&mut h.store, p, reused)?;
+        }
+        assert!(pool.call_acquire(&mut h.store, p, 1 << 20)?.is_err());
+        let stats = pool.call_stats(&mut h.store, p)?;
+        assert_eq!(stats.classes.len(), 6);
+        let q = point_pool.call_get(&mut h.store, pp, 3.0, 4.0, 0.0)?;
+        assert_eq!(point.call_distance_to(&mut h.store, q, a)?, 5.0);
+        point.call_reset(&mut h.store, q, 1.0, 2.0, 3.0)?;
+        assert_eq!(
+            point.call_to_record(&mut h.store, q)?,
+            Point3d {
+                x: 1.0,
+                y: 2.0,
+                z: 3.0
+            }
+        );
+        assert_eq!(
+            (
+                point.call_x(&mut h.store, q)?,
+                point.call_y(&mut h.store, q)?,
+                point.call_z(&mut h.store, q)?
+            ),
+            (1.0, 2.0, 3.0)
+        );
+        point_pool.call_put(&mut h.store, pp, q)?;
+        point_pool.call_size(&mut h.store, pp)?;
+        made.push(point.call_constructor(&mut h.store, 1.0, 1.0, 1.0)?);
+        let path = [
+            Point3d {
+                x: 0.0,
+                y: 0.0,
+                z: 0.0,
+            },
+            Point3d {
+                x: 0.0,
+                y: 3.0,
+                z: 4.0,
+            },
+        ];
+        assert_eq!(pools.call_path_length(&mut h.store, &path)?, 5.0);
+        Ok(())
+    });
+    for handle in made.into_iter().chain([p, pp, a]) {
+        h.drop_resource(handle);
+    }
+    Ok(())
+}
+
+#[test]
+fn people_with_memory_full() -> wasmtime::Result<()> {
+    let mut h = Host::with_memory_limit(CAP);
+    let api = h.api.clone();
+    let people = api.memkit_core_people();
+    let ada = Person {
+        name: "Ada".into(),
+        age: 36,
+        email: "ada@example.com".into(),
+    };
+    let empty = Person {
+        name: String::new(),
+        age: 0,
+        email: String::new(),
+    };
+    let company = Company {
+        name: "Analytical".into(),
+        founded_year: 1843,
+        employees: vec![ada.clone(), empty.clone()],
+    };
+    squeezed(&mut h, |h| {
+        for person in [&ada, &empty] {
+            if let Some(json) = value_or_oom(people.call_person_to_json(&mut h.store, person)?) {
+                assert!(json.starts_with("{\"name\":"));
+            }
+        }
+        value_or_oom(people.call_company_to_json(&mut h.store, &company)?);
+        let error = people.call_person_from_json(&mut h.store, "")?.unwrap_err();
+        assert_eq!((error.line, error.column), (1, 0));
+        match people.call_person_from_json(&mut h.store, r#"{"name":"A","age":1,"email":"e"}"#)? {
+            Ok(person) => assert_eq!(person.name, "A"),
+            Err(error) => assert!(error.message.starts_with("out of memory"), "{error:?}"),
+        }
+        let json =
+            r#"{"name":"C","employees":[{"name":"A","age":1,"email":"e"}],"founded_year":1}"#;
+        match people.call_company_from_json(&mut h.store, json)? {
+            Ok(c) => assert_eq!(c.employees.len(), 1),
+            Err(error) => assert!(error.message.starts_with("out of memory"), "{error:?}"),
+        }
+        Ok(())
+    });
+    Ok(())
+}
+
+/// With memory full, the creators that can answer `out-of-memory` do so rather than eat into
+/// the reserve, which stays for what cannot fail.
+#[test]
+fn fallible_creators_answer_out_of_memory_once_the_reserve_is_drawn() -> wasmtime::Result<()> {
+    let mut h = Host::with_memory_limit(CAP);
+    let api = h.api.clone();
+    let chunks = api.memkit_core_chunks().chunk_assembler();
+    let squeezed = h.squeeze();
+    let mut made = Vec::new();
+    let mut refused = 0;
+    for _ in 0..1000 {
+        match chunks.call_create(&mut h.store, 0, None)? {
+            Ok(a) => made.push(a),
+            Err(Error::OutOfMemory(_)) => refused += 1,
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+    assert!(made.len() <= 2, "{} created with memory full", made.len());
+    assert!(refused >= 998);
+    assert_eq!(h.memory_info().reserve_bytes, 65536);
+    h.release(squeezed);
+    for a in made {
+        h.drop_resource(a);
+    }
+    assert_eq!(
+        h.memory_info().reserve_bytes,
+        65536,
+        "retaken once memory is back"
+    );
+    Ok(())
+}
+
+#[test]
+fn json_past_the_cap_is_out_of_memory() -> wasmtime::Result<()> {
+    let mut h = Host::with_memory_limit(CAP);
+    let api = h.api.clone();
+    let people = api.memkit_core_people();
+    // The name fits as an argument, but not twice: the document cannot be written.
+    let huge = Person {
+        name: "n".repeat(9 * MIB),
+        age: 1,
+        email: String::new(),
+    };
+    assert!(matches!(
+        people.call_person_to_json(&mut h.store, &huge)?,
+        Err(Error::OutOfMemory(_))
+    ));
+    let company = Company {
+        name: "c".repeat(9 * MIB),
+        founded_year: 1,
+        employees: vec![],
+    };
+    assert!(matches!(
+        people.call_company_to_json(&mut h.store, &company)?,
+        Err(Error::OutOfMemory(_))
+    ));
+    // An 8 MiB document whose name cannot be copied out of it.
+    let document = format!(r#"{{"name":"{}","age":1,"email":""}}"#, "n".repeat(8 * MIB));
+    let error = people
+        .call_person_from_json(&mut h.store, &document)?
+        .unwrap_err();
+    assert!(
+        error.message.starts_with("out of memory"),
+        "{}",
+        error.message
+    );
+    // The same with escapes, where serde_json copies into its scratch buffer first.
+    let escaped = format!(
+        r#"{{"name":"{}","age":1,"email":""}}"#,
+        "\\n".repeat(4 * MIB)
+    );
+    let error = people
+        .call_person_from_json(&mut h.store, &escaped)?
+        .unwrap_err();
+    assert!(
+        error.message.starts_with("out of memory"),
+        "{}",
+        error.message
+    );
+    // 200 000 empty employees: 6.2 MB of JSON, more than 5 MB of people twice over.
+    let employee = r#"{"name":"","age":0,"email":""},"#;
+    let mut document = String::from(r#"{"name":"C","founded_year":1,"employees":["#);
+    document.push_str(&employee.repeat(200_000));
+    document.pop();
+    document.push_str("]}");
+    match people.call_company_from_json(&mut h.store, &document)? {
+        Ok(c) => assert_eq!(c.employees.len(), 200_000),
+        Err(error) => assert!(error.message.starts_with("out of memory"), "{error:?}"),
+    }
+    assert_still_answers(&mut h);
+    // Below the cap the same calls succeed.
+    let ada = Person {
+        name: "n".repeat(MIB),
+        age: 1,
+        email: "e".into(),
+    };
+    let json = people.call_person_to_json(&mut h.store, &ada)??;
+    assert_eq!(
+        people.call_person_from_json(&mut h.store, &json)?.unwrap(),
+        ada
+    );
+    Ok(())
+}
+
+#[test]
+fn a_range_set_that_cannot_grow_is_out_of_memory_and_the_upload_survives() -> wasmtime::Result<()> {
+    let mut h = Host::with_memory_limit(CAP);
+    let api = h.api.clone();
+    let chunks = api.memkit_core_chunks().chunk_assembler();
+    let bytes = api.memkit_core_bytes().byte_buffer();
+    let total = 4 * MIB as u32;
+    let a = chunks.call_create(&mut h.store, total, None)??;
+    // A byte at every other offset: one more range each, 8 bytes a range, until it cannot grow.
+    let mut offset = 0;
+    let refused = loop {
+        match chunks.call_write_at(&mut h.store, a, offset, &[1])? {
+            Ok(()) => offset += 2,
+            Err(error) => break error,
+        }
+        assert!(offset < total, "the range set never filled the cap");
+    };
+    assert!(matches!(refused, Error::OutOfMemory(_)), "{refused:?}");
+    assert_eq!(chunks.call_received(&mut h.store, a)?, offset / 2);
+    // Hundreds of thousands of gaps cannot be listed now: the first one is.
+    let missing = chunks.call_missing(&mut h.store, a)?;
+    assert!(!missing.is_empty());
+    assert_eq!(missing[0].offset, 1);
+    // Nothing was lost: filling the gaps in large writes merges the ranges as it goes.
+    let data = vec![1u8; total as usize];
+    for start in (0..total).step_by(MIB) {
+        chunks.call_write_at(&mut h.store, a, start, &data[start as usize..][..MIB])??;
+    }
+    assert!(chunks.call_is_complete(&mut h.store, a)?);
+    let buffer = chunks.call_finish(&mut h.store, a)??;
+    assert_eq!(bytes.call_len(&mut h.store, buffer)?, total);
+    h.drop_resource(buffer);
+    h.drop_resource(a);
+    Ok(())
+}
+
+#[test]
+fn sixty_thousand_gaps_are_listed() -> wasmtime::Result<()> {
+    let mut h = Host::with_memory_limit(CAP);
+    let api = h.api.clone();
+    let chunks = api.memkit_core_chunks().chunk_assembler();
+    let a = chunks.call_create(&mut h.store, 120_000, None)??;
+    for offset in (1..120_000).step_by(2) {
+        chunks.call_write_at(&mut h.store, a, offset, &[0])??;
+    }
+    assert_eq!(chunks.call_missing(&mut h.store, a)?.len(), 60_000);
+    h.drop_resource(a);
+    Ok(())
+}
+
+#[test]
+fn feeding_twenty_thousand_records_near_the_cap_never_traps() -> wasmtime::Result<()> {
+    let mut h = Host::with_memory_limit(CAP);
+    let api = h.api.clone();
+    let record = api.memkit_core_records().binary_record();
+    let reader = api.memkit_core_records().record_reader();
+    let r = record.call_constructor(&mut h.store, ChecksumKind::Sum32)?;
+    record.call_set_payload(&mut h.store, r, &[5; 100])??;
+    let frame = record.call_serialize(&mut h.store, r)??;
+    h.drop_resource(r);
+    let stream = frame.repeat(20_000);
+    // Leave only a little more than the stream itself free.
+    let bytes = api.memkit_core_bytes().byte_buffer();
+    let ballast = bytes.call_constructor(&mut h.store, 0)?;
+    bytes.call_reserve(&mut h.store, ballast, 9 * MIB as u32)??;
+    let rr = reader.call_constructor(&mut h.store, ChecksumKind::Sum32, 1024)?;
+    match reader.call_feed(&mut h.store, rr, &stream)? {
+        Ok(records) => {
+            assert_eq!(records.len(), 20_000);
+            for handle in records {
+                h.drop_resource(handle);
+            }
+        }
+        Err(error) => assert!(matches!(error, DecodeError::OutOfMemory(_)), "{error:?}"),
+    }
+    assert_still_answers(&mut h);
+    h.drop_resource(rr);
+    h.drop_resource(ballast);
+    Ok(())
+}
+
+#[test]
+fn lists_of_records_past_the_cap_fail_their_lowering_not_the_instance() -> wasmtime::Result<()> {
+    let mut h = Host::with_memory_limit(CAP);
+    let api = h.api.clone();
+    let pools = api.memkit_core_pools();
+    // 24 bytes a point. The bindings copy the list into a Rust vector, so a list needs
+    // 2.5 times its size free: 400 000 points (9.6 MB) cannot be accepted, 100 000 can.
+    for (points, fits) in [(400_000, false), (100_000, true), (300_000, false)] {
+        let path: Vec<Point3d> = (0..points)
+            .map(|i| Point3d {
+                x: f64::from(i),
+                y: 0.0,
+                z: 0.0,
+            })
+            .collect();
+        match pools.call_path_length(&mut h.store, &path) {
+            Ok(length) => {
+                assert!(fits, "{points} points fit");
+                assert_eq!(length, f64::from(points - 1));
+            }
+            Err(error) => {
+                assert!(!fits, "{points} points: {error:?}");
+                assert!(format!("{error:?}").contains("realloc"), "{error:?}");
+            }
+        }
+        assert_still_answers(&mut h);
+    }
+    Ok(())
+}
