@@ -1,0 +1,62 @@
+//! What a host does when memkit cannot place an argument (its `cabi_realloc` answers with an
+//! address where nothing fits), in both of wasmtime's modes. README's "When memory runs out"
+//! quotes these results.
+
+use host_test::exports::memkit::core::records::ChecksumKind;
+use host_test::{Host, MIB};
+
+/// Concurrency support off (how `Host` runs by default): only the call fails. The same case
+/// for a method is `bytes::list_larger_than_the_memory_cap_fails_the_call_not_the_instance`.
+#[test]
+fn without_concurrency_support_a_refused_argument_fails_only_its_call() -> wasmtime::Result<()> {
+    let mut h = Host::with_options(16 * MIB, false);
+    let api = h.api.clone();
+    let text = api.memkit_core_text();
+    let refused = text.call_swap_case(&mut h.store, &"a".repeat(20 * MIB));
+    assert!(refused.unwrap_err().to_string().contains("realloc"));
+    assert_eq!(text.call_swap_case(&mut h.store, "ok")?, "OK");
+    Ok(())
+}
+
+/// Concurrency support on (wasmtime's default when built with component-model async, and
+/// how wasmtime-py behaves): the failed lowering leaves the instance unusable. Nothing the
+/// component does can prevent it; hosts in this mode should send large data in pieces.
+#[test]
+fn with_concurrency_support_a_refused_argument_leaves_the_instance_unusable() {
+    let mut h = Host::with_options(16 * MIB, true);
+    let api = h.api.clone();
+    let text = api.memkit_core_text();
+    assert_eq!(text.call_swap_case(&mut h.store, "ok").unwrap(), "OK");
+    let refused = text.call_swap_case(&mut h.store, &"a".repeat(20 * MIB));
+    assert!(refused.unwrap_err().to_string().contains("realloc"));
+    let after = text.call_swap_case(&mut h.store, "ok").unwrap_err();
+    assert!(
+        format!("{after:?}").contains("cannot enter component instance"),
+        "{after:?}"
+    );
+    h.mark_unusable();
+}
+
+/// In either mode, small arguments (up to 4 KiB each) are placed from the reserve when the
+/// heap is full, so their lowering does not fail and the instance stays usable.
+#[test]
+fn with_concurrency_support_small_arguments_with_memory_full_are_served() -> wasmtime::Result<()> {
+    let mut h = Host::with_options(16 * MIB, true);
+    let api = h.api.clone();
+    let text = api.memkit_core_text();
+    let record = api.memkit_core_records().binary_record();
+    let r = record.call_constructor(&mut h.store, ChecksumKind::Crc32c)?;
+    let squeezed = h.squeeze();
+    for _ in 0..100 {
+        assert_eq!(
+            text.call_swap_case(&mut h.store, &"a".repeat(4096))?.len(),
+            4096
+        );
+        record.call_set_header(&mut h.store, r, &[7; 16])??;
+        assert!(record.call_set_header(&mut h.store, r, &[7; 15])?.is_err());
+    }
+    h.release(squeezed);
+    assert_eq!(text.call_swap_case(&mut h.store, "ok")?, "OK");
+    h.drop_resource(r);
+    Ok(())
+}
