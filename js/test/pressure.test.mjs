@@ -1,0 +1,66 @@
+// Memory pressure through jco: the component's linear memory filled to its last bytes (4 GiB
+// of wasm32 address space; the pages are reserved, not touched, so this is quick), then calls
+// that must answer, and an argument that cannot be placed.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { bytes, memory, records, text } from 'memkit';
+import { assertComponentError, withoutLeaks } from './helpers.mjs';
+
+/** Fills the heap with caller-sized reservations (which leave the reserve intact). */
+function squeeze() {
+  // The holders first, while their handles fit; then the largest power of two each can take.
+  const holders = Array.from({ length: 64 }, () => new bytes.ByteBuffer(0));
+  let next = 0;
+  for (let bits = 31; bits >= 0; bits--) {
+    while (next < holders.length) {
+      try {
+        holders[next].reserve(2 ** bits);
+        next++;
+      } catch (error) {
+        if (error.payload?.tag !== 'out-of-memory') throw error;
+        break;
+      }
+    }
+  }
+  return holders;
+}
+
+test('with memory full, calls answer with values or out-of-memory, and the reserve stays', () => withoutLeaks(() => {
+  const kept = bytes.ByteBuffer.fromList(new Uint8Array([1, 2, 3]));
+  const record = new records.BinaryRecord('crc32c');
+  const holders = squeeze();
+  try {
+    assert.equal(memory.info().reserveBytes, 65536n);
+    assert.equal(text.swapCase('aB'), 'Ab');
+    record.setHeader(new Uint8Array(16).fill(7));
+    assertComponentError(() => record.setHeader(new Uint8Array(15)), 'invalid');
+    assertComponentError(() => kept.reserve(1 << 20), 'out-of-memory', 1 << 20);
+    // A copy out needs memory: it is a typed error now, never an empty list.
+    try {
+      assert.deepEqual(kept.toList(), new Uint8Array([1, 2, 3]));
+    } catch (error) {
+      assert.equal(error.payload.tag, 'out-of-memory');
+    }
+  } finally {
+    for (const holder of holders) holder[Symbol.dispose]();
+  }
+  assert.deepEqual(kept.toList(), new Uint8Array([1, 2, 3]));
+  record[Symbol.dispose]();
+  kept[Symbol.dispose]();
+  assert.equal(memory.info().reserveBytes, 65536n);
+}));
+
+test('an argument that cannot be placed throws a RangeError and the instance keeps working', () => withoutLeaks(() => {
+  const holders = squeeze();
+  try {
+    // memkit's cabi_realloc answers with an address where nothing fits; jco 1.12's glue then
+    // fails to view it (RangeError) before the component is entered.
+    assert.throws(() => bytes.ByteBuffer.fromList(new Uint8Array(8 << 20)), RangeError);
+    assert.equal(text.swapCase('still here'), 'STILL HERE');
+  } finally {
+    for (const holder of holders) holder[Symbol.dispose]();
+  }
+  const big = bytes.ByteBuffer.fromList(new Uint8Array(8 << 20));
+  assert.equal(big.len(), 8 << 20);
+  big[Symbol.dispose]();
+}));
