@@ -113,13 +113,11 @@ type Result<T> = std::result::Result<T, types::Error>;
 /// handle and can answer `out-of-memory`, so that only the infallible constructors ever eat
 /// into the reserve. Checked before the call changes anything.
 fn room_for_handle<T>() -> std::result::Result<(), crate::Error> {
-    make_room(size_of::<Option<T>>() + 16).or_else(|error| {
-        if ALLOCATOR.reserve_bytes() > 0 {
-            Ok(())
-        } else {
-            Err(error)
-        }
-    })
+    // The reserve check first: it is a load, where the probe is an allocation and a free.
+    if ALLOCATOR.reserve_bytes() > 0 {
+        return Ok(());
+    }
+    make_room(size_of::<Option<T>>() + 16)
 }
 
 /// What one boxed `binary-record` representation takes from the allocator, with its overhead.

@@ -133,19 +133,30 @@ pub struct TryVecWriter {
 
 impl std::io::Write for TryVecWriter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if let Err(error) = try_grow(&mut self.bytes, buf.len()) {
-            self.failed = Some(match error {
-                Error::OutOfMemory(bytes) => bytes,
-                _ => len_u32(buf.len()),
-            });
-            // A simple error kind: building it allocates nothing.
-            return Err(std::io::ErrorKind::OutOfMemory.into());
+        let room = self.bytes.capacity() - self.bytes.len();
+        if room < buf.len() {
+            self.grow(buf.len())?;
         }
         self.bytes.extend_from_slice(buf);
         Ok(buf.len())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl TryVecWriter {
+    /// The slow path of `write`: fallible growth, recording what failed.
+    fn grow(&mut self, additional: usize) -> std::io::Result<()> {
+        if let Err(error) = try_grow(&mut self.bytes, additional) {
+            self.failed = Some(match error {
+                Error::OutOfMemory(bytes) => bytes,
+                _ => len_u32(additional),
+            });
+            // A simple error kind: building it allocates nothing.
+            return Err(std::io::ErrorKind::OutOfMemory.into());
+        }
         Ok(())
     }
 }

@@ -90,9 +90,11 @@ fn try_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::E
             f.write_str("a string")
         }
         fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<String, E> {
-            let mut bytes = try_with_capacity(text.len()).map_err(|_| oom_message(text.len()))?;
-            bytes.extend_from_slice(text.as_bytes());
-            String::from_utf8(bytes).map_err(E::custom)
+            let mut copy = String::new();
+            crate::memory::fallible(|| copy.try_reserve_exact(text.len()))
+                .map_err(|_| oom_message(text.len()))?;
+            copy.push_str(text);
+            Ok(copy)
         }
     }
     deserializer.deserialize_str(TryString)
