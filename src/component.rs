@@ -10,7 +10,7 @@ use std::cell::{Cell, RefCell};
 
 use crate::bytes::ByteBuffer;
 use crate::chunks::ChunkAssembler;
-use crate::error::{make_room, try_map, try_to_vec, try_with_capacity};
+use crate::error::{len_u32, make_room, try_map, try_to_vec, try_with_capacity};
 use crate::floats::{FloatBuffer, UnaryOp};
 use crate::memory::CountingAllocator;
 use crate::people::{Company, Person};
@@ -419,12 +419,15 @@ impl records::GuestRecordReader for RecordReaderResource {
         &self,
         data: Vec<u8>,
     ) -> std::result::Result<Vec<records::BinaryRecord>, records::DecodeError> {
-        let completed = self.0.borrow_mut().feed(&data)?;
-        let out_of_memory = |_| records::DecodeError::OutOfMemory(u32::MAX);
-        let mut handles = try_with_capacity(completed.len()).map_err(out_of_memory)?;
-        // Each handle boxes its record with an allocation that cannot fail gracefully, more
-        // than the reserve holds for a long list: make room for all of them first.
-        make_room(completed.len() * BOXED_RECORD_BYTES).map_err(out_of_memory)?;
+        // Room for the handles is made before the reader lets go of its bytes: each handle
+        // boxes its record with an allocation that cannot fail gracefully, more than the
+        // reserve holds for a long list. Refused, the call changes nothing.
+        let (completed, mut handles) = self.0.borrow_mut().feed_if(&data, |count| {
+            let out_of_memory = |_| DecodeError::OutOfMemory(len_u32(count * 4));
+            let handles = try_with_capacity(count).map_err(out_of_memory)?;
+            make_room(count * BOXED_RECORD_BYTES).map_err(out_of_memory)?;
+            Ok(handles)
+        })?;
         handles.extend(completed.into_iter().map(BinaryRecordResource::handle));
         Ok(handles)
     }

@@ -38,7 +38,7 @@ impl std::error::Error for Error {}
 
 /// Clamps a length to `u32` for error reports (a length past `u32::MAX` cannot reach the WIT
 /// surface, but the native core can hold one).
-pub(crate) fn len_u32(len: usize) -> u32 {
+pub fn len_u32(len: usize) -> u32 {
     u32::try_from(len).unwrap_or(u32::MAX)
 }
 

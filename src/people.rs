@@ -125,8 +125,10 @@ fn try_people<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Person>,
 /// Serializes `value` (only strings, numbers and lists) into a buffer reserved for
 /// `size_hint` bytes up front and grown fallibly. Errors: `out-of-memory`.
 fn to_json(value: &impl Serialize, size_hint: usize) -> Result<String, Error> {
-    let mut writer = TryVecWriter::default();
-    writer.bytes = try_with_capacity(size_hint)?;
+    let mut writer = TryVecWriter {
+        bytes: try_with_capacity(size_hint)?,
+        failed: None,
+    };
     if serde_json::to_writer(&mut writer, value).is_err() {
         // Strings, numbers and lists always serialize: the only failure is the writer's.
         return Err(Error::OutOfMemory(writer.failed.unwrap_or(u32::MAX)));

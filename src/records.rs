@@ -305,23 +305,59 @@ impl RecordReader {
     /// When a bad record is met, the records completed before it in this call are returned and
     /// the error is reported by the next call; when none were, this call reports it. From then
     /// on every call reports that error.
+    ///
+    /// Running out of memory is different: the call answers `out-of-memory` and changes
+    /// nothing (the unfinished tail is as before), so the same data can be fed again later.
     pub fn feed(&mut self, data: &[u8]) -> Result<Vec<BinaryRecord>, DecodeError> {
+        self.feed_if(data, |_| Ok(())).map(|(records, ())| records)
+    }
+
+    /// [`feed`](Self::feed), with `admit` asked last with the number of records about to be
+    /// returned; when it refuses with `out-of-memory`, the call changes nothing, as for the
+    /// reader's own out-of-memory. The component's glue makes room for the records' handles
+    /// there.
+    pub fn feed_if<T>(
+        &mut self,
+        data: &[u8],
+        admit: impl FnOnce(usize) -> Result<T, DecodeError>,
+    ) -> Result<(Vec<BinaryRecord>, T), DecodeError> {
         if let Some(error) = &self.failed {
             return Err(error.clone());
         }
+        let before = self.pending.len();
         let mut records = Vec::new();
-        match self.frame_records(data, &mut records) {
-            Ok(()) => Ok(records),
-            Err(error) => {
-                self.failed = Some(error.clone());
-                self.pending = Vec::new();
-                if records.is_empty() {
-                    Err(error)
-                } else {
-                    Ok(records)
+        let error = match self.frame_records(data, &mut records) {
+            Ok(()) => match admit(records.len()) {
+                Ok(admitted) => return Ok((records, admitted)),
+                Err(refused) => {
+                    self.roll_back(before, records);
+                    return Err(refused);
                 }
+            },
+            Err(out_of_memory @ DecodeError::OutOfMemory(_)) => {
+                self.roll_back(before, records);
+                return Err(out_of_memory);
             }
+            Err(error) => error,
+        };
+        // A bad record: the reader fails for good, after handing over the good ones before it.
+        self.failed = Some(error.clone());
+        self.pending = Vec::new();
+        if records.is_empty() {
+            return Err(error);
         }
+        let admitted = admit(records.len())?;
+        Ok((records, admitted))
+    }
+
+    /// Undoes a call that framed `records` from a pending tail of `before` bytes: the tail is
+    /// restored (from the first record when the call completed it) and the records dropped.
+    fn roll_back(&mut self, before: usize, mut records: Vec<BinaryRecord>) {
+        if before > 0 && self.pending.len() < before && !records.is_empty() {
+            // The pending frame was completed: it is the first record.
+            self.pending = records.swap_remove(0).frame;
+        }
+        self.pending.truncate(before);
     }
 
     fn frame_records(
@@ -338,8 +374,10 @@ impl RecordReader {
             self.buffer(&input[..take])?;
             input = &input[take..];
             if self.frame_len(&self.pending)? == Some(self.pending.len() as u64) {
+                // Room first: once taken, the pending frame must not be lost.
+                Self::reserve_slot(records)?;
                 let frame = std::mem::take(&mut self.pending);
-                Self::push(records, self.record(frame)?)?;
+                records.push(self.record(frame)?);
             }
         }
         // Then whole frames straight from the input, one copy each.
@@ -348,9 +386,10 @@ impl RecordReader {
                 break;
             }
             let (frame, rest) = input.split_at(frame_len as usize);
+            Self::reserve_slot(records)?;
             let frame =
                 try_to_vec(frame).map_err(|_| DecodeError::OutOfMemory(len_u32(frame.len())))?;
-            Self::push(records, self.record(frame)?)?;
+            records.push(self.record(frame)?);
             input = rest;
         }
         self.buffer(input)
@@ -363,12 +402,10 @@ impl RecordReader {
         Ok(())
     }
 
-    /// Appends a completed record, growing the list fallibly.
-    fn push(records: &mut Vec<BinaryRecord>, record: BinaryRecord) -> Result<(), DecodeError> {
+    /// Makes room for one more completed record, growing the list fallibly.
+    fn reserve_slot(records: &mut Vec<BinaryRecord>) -> Result<(), DecodeError> {
         try_grow(records, 1)
-            .map_err(|_| DecodeError::OutOfMemory(len_u32(size_of::<BinaryRecord>())))?;
-        records.push(record);
-        Ok(())
+            .map_err(|_| DecodeError::OutOfMemory(len_u32(size_of::<BinaryRecord>())))
     }
 
     fn record(&self, frame: Vec<u8>) -> Result<BinaryRecord, DecodeError> {
