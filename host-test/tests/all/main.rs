@@ -4,6 +4,7 @@
 mod bytes;
 mod chunks;
 mod floats;
+mod lowering;
 mod memory;
 mod people;
 mod pools;
