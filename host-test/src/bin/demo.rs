@@ -37,13 +37,16 @@ fn section(title: &str) {
 
 fn print_memory(info: &MemoryInfo) {
     println!(
-        "pages {} ({} KiB) · used {} B in {} allocations · free {} KiB · peak {} KiB",
+        "pages {} ({} KiB) · used {} B in {} allocations · free {} KiB · peak {} KiB · \
+         reserve {} KiB (drawn {} times)",
         info.pages,
         info.total_bytes / 1024,
         info.used_bytes,
         info.live_allocations,
         info.free_bytes / 1024,
-        info.peak_used_bytes / 1024
+        info.peak_used_bytes / 1024,
+        info.reserve_bytes / 1024,
+        info.reserve_draws
     );
 }
 
