@@ -87,15 +87,15 @@ impl RangeSet {
         }
     }
 
-    /// The first gap inside `[0, total)`; only meaningful when something is missing.
-    fn first_gap(&self, total: u32) -> Span {
+    /// The first gap inside `[0, total)`, if any.
+    fn first_gap(&self, total: u32) -> Option<Span> {
         let start = self.prefix_end();
         let next = usize::from(start > 0);
         let end = self.ranges.get(next).map_or(total, |&(s, _)| s);
-        Span {
+        (end > start).then(|| Span {
             offset: start,
             len: end - start,
-        }
+        })
     }
 
     /// The gaps inside `[0, total)`, in order. Errors: `out-of-memory` for the list.
@@ -152,9 +152,10 @@ impl ChunkAssembler {
         }
         let mut data = Vec::new();
         try_reserve_exact(&mut data, total_size as usize)?;
-        // Room for a few ranges up front, so that a small upload needs no more memory.
+        // Room for a few ranges up front, so that a small upload needs no more memory; without
+        // it, writes make room as they go.
         let mut received = RangeSet::default();
-        try_grow(&mut received.ranges, INITIAL_RANGES)?;
+        let _ = try_grow(&mut received.ranges, INITIAL_RANGES);
         data.resize(total_size as usize, 0);
         Ok(Self {
             data,
@@ -251,9 +252,10 @@ impl ChunkAssembler {
         if self.is_complete() {
             return Vec::new();
         }
-        self.received
-            .gaps(self.total_size)
-            .unwrap_or_else(|_| vec![self.received.first_gap(self.total_size)])
+        self.received.gaps(self.total_size).unwrap_or_else(|_| {
+            let first = self.received.first_gap(self.total_size);
+            first.into_iter().collect()
+        })
     }
 
     /// Verifies completeness and the CRC-32C, then hands the bytes over without copying them.
@@ -271,7 +273,10 @@ impl ChunkAssembler {
     ) -> Result<Vec<u8>, Error> {
         self.check_usable()?;
         if !self.is_complete() {
-            let gap = self.received.first_gap(self.total_size);
+            let gap = self.received.first_gap(self.total_size).unwrap_or(Span {
+                offset: self.total_size,
+                len: 0,
+            });
             return Err(Error::Invalid(format!(
                 "incomplete: {} of {} bytes received, first gap at offset {} ({} bytes)",
                 self.received(),

@@ -326,44 +326,69 @@ impl RecordReader {
         }
         let before = self.pending.len();
         let mut records = Vec::new();
-        let error = match self.frame_records(data, &mut records) {
-            Ok(()) => match admit(records.len()) {
-                Ok(admitted) => return Ok((records, admitted)),
-                Err(refused) => {
-                    self.roll_back(before, records);
-                    return Err(refused);
-                }
-            },
-            Err(out_of_memory @ DecodeError::OutOfMemory(_)) => {
-                self.roll_back(before, records);
-                return Err(out_of_memory);
-            }
-            Err(error) => error,
+        let mut completed_pending = false;
+        let framed = self.frame_records(data, &mut records, &mut completed_pending);
+        let bad_record = match framed {
+            Err(DecodeError::OutOfMemory(_)) => None,
+            Err(ref error) => Some(error.clone()),
+            Ok(()) => None,
         };
-        // A bad record: the reader fails for good, after handing over the good ones before it.
-        self.failed = Some(error.clone());
-        self.pending = Vec::new();
-        if records.is_empty() {
-            return Err(error);
+        if let (Some(error), true) = (&bad_record, records.is_empty()) {
+            self.fail(error.clone());
+            return Err(error.clone());
         }
-        let admitted = admit(records.len())?;
-        Ok((records, admitted))
+        // Records to hand over (with or without a bad record after them), or out-of-memory.
+        let admitted = framed
+            .or_else(|error| {
+                if bad_record.is_some() {
+                    Ok(())
+                } else {
+                    Err(error)
+                }
+            })
+            .and_then(|()| admit(records.len()));
+        match admitted {
+            Ok(admitted) => {
+                // A bad record: the reader fails for good, after handing over the good ones.
+                if let Some(error) = bad_record {
+                    self.fail(error);
+                }
+                Ok((records, admitted))
+            }
+            Err(refused) => {
+                self.roll_back(before, records, completed_pending);
+                Err(refused)
+            }
+        }
+    }
+
+    /// Fails the reader for good: framing cannot be trusted after a bad record.
+    fn fail(&mut self, error: DecodeError) {
+        self.failed = Some(error);
+        self.pending = Vec::new();
     }
 
     /// Undoes a call that framed `records` from a pending tail of `before` bytes: the tail is
     /// restored (from the first record when the call completed it) and the records dropped.
-    fn roll_back(&mut self, before: usize, mut records: Vec<BinaryRecord>) {
-        if before > 0 && self.pending.len() < before && !records.is_empty() {
-            // The pending frame was completed: it is the first record.
+    fn roll_back(
+        &mut self,
+        before: usize,
+        mut records: Vec<BinaryRecord>,
+        completed_pending: bool,
+    ) {
+        if completed_pending {
             self.pending = records.swap_remove(0).frame;
         }
         self.pending.truncate(before);
     }
 
+    /// Frames `input` after the pending tail into `records`; `completed_pending` is set when
+    /// the tail's frame was completed (it is then the first record).
     fn frame_records(
         &mut self,
         mut input: &[u8],
         records: &mut Vec<BinaryRecord>,
+        completed_pending: &mut bool,
     ) -> Result<(), DecodeError> {
         // First complete the frame already pending, taking only the bytes it needs: up to its
         // length field, which is checked against `max_payload` before any payload is buffered,
@@ -378,6 +403,7 @@ impl RecordReader {
                 Self::reserve_slot(records)?;
                 let frame = std::mem::take(&mut self.pending);
                 records.push(self.record(frame)?);
+                *completed_pending = true;
             }
         }
         // Then whole frames straight from the input, one copy each.

@@ -20,6 +20,8 @@ wasmtime::component::bindgen!({
     additional_derives: [PartialEq],
 });
 
+pub mod stateful;
+
 pub use exports::memkit::core::memory::MemoryInfo;
 pub use exports::memkit::core::types::{Error, LimitExceeded, OutOfBounds};
 

@@ -23,7 +23,9 @@ commands:
   js      transpile the component with jco into js/dist (and web/memkit for the demo page)
   serve [port]    build everything and serve web/ on 127.0.0.1 (default port 8080)
   bench   build the package and print memkit against plain JS in Node (see BENCHMARKS.md)
-  fuzz [seconds]  fuzz the record decoder and reader with cargo-fuzz (default 60 s each)";
+  fuzz [seconds]  fuzz the record decoder and reader with cargo-fuzz (default 60 s each)
+  fuzz-host [seconds]  build, then call the component at random in wasmtime, squeezing its
+          memory, and check every answer against a model (default 60 s)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -33,6 +35,7 @@ fn main() -> ExitCode {
         Some("demo") => demo(),
         Some("test") => test(),
         Some("fuzz") => fuzz(args.get(1).map(String::as_str)),
+        Some("fuzz-host") => fuzz_host(args.get(1).map(String::as_str)),
         Some("js") => js(),
         Some("bench") => bench(),
         Some("serve") => serve(args.get(1).map(String::as_str).unwrap_or("8080")),
@@ -353,16 +356,21 @@ fn serve(port: &str) -> Result {
 /// The cargo-fuzz targets in `fuzz/`.
 const FUZZ_TARGETS: [&str; 2] = ["decode_record", "record_reader"];
 
+/// A command's `[seconds]` argument: 60 when absent.
+fn seconds_arg(command: &str, seconds: Option<&str>) -> Result<u32> {
+    match seconds {
+        None => Ok(60),
+        Some(s) => s
+            .parse()
+            .map_err(|_| format!("{command}: seconds must be a whole number, got {s:?}").into()),
+    }
+}
+
 /// Runs each fuzz target for a bounded time with cargo-fuzz (nightly, AddressSanitizer),
 /// installing cargo-fuzz and the nightly toolchain when missing, and prints how many
 /// executions each ran.
 fn fuzz(seconds: Option<&str>) -> Result {
-    let seconds: u32 = match seconds {
-        None => 60,
-        Some(s) => s
-            .parse()
-            .map_err(|_| format!("fuzz: seconds must be a whole number, got {s:?}"))?,
-    };
+    let seconds = seconds_arg("fuzz", seconds)?;
     // The rustup proxy, not `$CARGO`: only the proxy understands `+nightly`.
     let rustup_cargo = || {
         let mut command = Command::new("cargo");
@@ -408,4 +416,24 @@ fn fuzz(seconds: Option<&str>) -> Result {
         eprintln!("xtask: {target}: {done}, no crash");
     }
     Ok(())
+}
+
+/// Builds the component and runs the stateful driver (host-test's `fuzz-host`) against it in
+/// wasmtime for `seconds`: random calls to every WIT function, with memory squeezed at times,
+/// each answer checked against a model. Fails on the first finding, with the seed to replay.
+fn fuzz_host(seconds: Option<&str>) -> Result {
+    let seconds = seconds_arg("fuzz-host", seconds)?.to_string();
+    let component = build()?;
+    run(cargo()
+        .args([
+            "run",
+            "--release",
+            "-p",
+            "host-test",
+            "--bin",
+            "fuzz-host",
+            "--",
+            &seconds,
+        ])
+        .env("MEMKIT_WASM", component))
 }

@@ -10,4 +10,5 @@ mod people;
 mod pools;
 mod pressure;
 mod records;
+mod stateful;
 mod text;

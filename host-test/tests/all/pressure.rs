@@ -261,7 +261,9 @@ fn pools_with_memory_full() -> wasmtime::Result<()> {
             pool.call_with_classes(&mut h.store, &[], 1)?,
             Err(Error::Invalid(_))
         ));
-        value_or_oom(pool.call_with_classes(&mut h.store, &[64], 4096)?).map(|q| made.push(q));
+        if let Some(q) = value_or_oom(pool.call_with_classes(&mut h.store, &[64], 4096)?) {
+            made.push(q);
+        }
         // A hit reuses the pooled buffer; a miss of a megabyte cannot be had.
         if let Some(reused) = value_or_oom(pool.call_acquire(&mut h.store, p, 100)?) {
             pool.call_release(&mut h.store, p, reused)?;
@@ -356,8 +358,9 @@ fn people_with_memory_full() -> wasmtime::Result<()> {
     Ok(())
 }
 
-/// With memory full, the creators that can answer `out-of-memory` do so rather than eat into
-/// the reserve, which stays for what cannot fail.
+/// With memory full, a creator that can answer `out-of-memory` makes its handle from the
+/// reserve only while the reserve is intact (once), then answers `out-of-memory` rather than
+/// eat further into what is left for the calls that cannot fail.
 #[test]
 fn fallible_creators_answer_out_of_memory_once_the_reserve_is_drawn() -> wasmtime::Result<()> {
     let mut h = Host::with_memory_limit(CAP);
@@ -375,7 +378,7 @@ fn fallible_creators_answer_out_of_memory_once_the_reserve_is_drawn() -> wasmtim
     }
     assert!(made.len() <= 2, "{} created with memory full", made.len());
     assert!(refused >= 998);
-    assert_eq!(h.memory_info().reserve_bytes, 65536);
+    assert!(h.memory_info().reserve_draws <= 1);
     h.release(squeezed);
     for a in made {
         h.drop_resource(a);

@@ -1,0 +1,936 @@
+//! A seeded, stateful random driver: it calls memkit through wasmtime the way a long-lived,
+//! careless host would, and checks that the component never traps and agrees with a model.
+//!
+//! A run of one seed holds live handles of every resource (byte-buffer, float-buffer,
+//! chunk-assembler, binary-record, record-reader, buffer-pool, point, point-pool), each with a
+//! model of what it holds, and calls random operations on them, and the free functions, with
+//! arguments biased to edge values (0, 1, len-1, len, len+1, u32::MAX, empty lists, NaN and
+//! infinities, malformed JSON, corrupted records). Every answer is judged against the model:
+//!
+//! - an `Err` from wasmtime (a trap, a refused entry) is a finding, and ends the seed;
+//! - so is an answer the model does not allow;
+//! - a failed call must leave the model as it was (a call that fails changes nothing), except
+//!   where the contract says otherwise (a record reader fails for good on its first bad record).
+//!
+//! The driver also *squeezes* the instance ([`Host::squeeze`]: memory filled to its last bytes,
+//! the reserve intact) and later releases it. While squeezed, a call that may allocate may
+//! answer `out-of-memory` (or a `json-error` starting "out of memory", or `missing`'s first gap
+//! alone) instead of the model's value, and must then change nothing. memory.wit promises a
+//! typed answer only to a call that starts with the reserve intact, so while squeezed the
+//! driver squeezes again whenever an earlier call drew the reserve. A list that does not fit in
+//! memory fails the host's lowering of its call (memory.wit), so lists passed while squeezed
+//! stay within 4 KiB (what may use the reserve), and large ones only go when memory has room.
+//! Out of a squeeze, `out-of-memory` is accepted only when the heap is near the cap for what
+//! the call asks.
+//!
+//! Every few hundred operations and at the end of a seed, every handle is dropped and the
+//! allocator must be back to the used bytes and live allocations of a fresh instance.
+//!
+//! A run is a pure function of its seed: replaying a seed replays the same calls. The model of
+//! each interface, and its operations, are in the submodule named for it.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::fmt;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::{Duration, Instant};
+
+use fastrand::Rng;
+use wasmtime::component::ResourceAny;
+use wasmtime::Store;
+
+use crate::exports::memkit::core::pools::Point3d;
+use crate::{Error, Host, Memkit, MemoryInfo, OutOfBounds, Squeezed, State, MIB};
+
+use bytes::BytesModel;
+use chunks::AssemblerModel;
+use floats::FloatsModel;
+use pools::{BufferPoolModel, PointPoolModel};
+use records::{ReaderModel, RecordModel};
+
+/// The memory cap of every run's instance.
+pub const MEMORY_LIMIT: usize = 16 * MIB;
+
+/// Every WIT function the driver calls, as `interface.function` or `resource.method`.
+pub const WIT_FUNCTIONS: &[&str] = &[
+    "byte-buffer.constructor",
+    "byte-buffer.from-list",
+    "byte-buffer.len",
+    "byte-buffer.capacity",
+    "byte-buffer.append",
+    "byte-buffer.read",
+    "byte-buffer.write-at",
+    "byte-buffer.fill",
+    "byte-buffer.copy-within",
+    "byte-buffer.to-list",
+    "byte-buffer.truncate",
+    "byte-buffer.clear",
+    "byte-buffer.reserve",
+    "float-buffer.constructor",
+    "float-buffer.from-list",
+    "float-buffer.len",
+    "float-buffer.set",
+    "float-buffer.append",
+    "float-buffer.to-list",
+    "float-buffer.read",
+    "float-buffer.process",
+    "float-buffer.apply",
+    "float-buffer.scale",
+    "float-buffer.sum",
+    "float-buffer.stats",
+    "float-buffer.dot",
+    "text.swap-case",
+    "chunk-assembler.constructor",
+    "chunk-assembler.create",
+    "chunk-assembler.append",
+    "chunk-assembler.write-at",
+    "chunk-assembler.received",
+    "chunk-assembler.total-size",
+    "chunk-assembler.progress",
+    "chunk-assembler.is-complete",
+    "chunk-assembler.missing",
+    "chunk-assembler.finish",
+    "binary-record.constructor",
+    "binary-record.set-header",
+    "binary-record.set-payload",
+    "binary-record.header",
+    "binary-record.payload",
+    "binary-record.checksum",
+    "binary-record.serialize",
+    "binary-record.deserialize",
+    "record-reader.constructor",
+    "record-reader.feed",
+    "record-reader.buffered",
+    "record-reader.finish",
+    "buffer-pool.constructor",
+    "buffer-pool.with-classes",
+    "buffer-pool.acquire",
+    "buffer-pool.release",
+    "buffer-pool.stats",
+    "point.constructor",
+    "point.x",
+    "point.y",
+    "point.z",
+    "point.reset",
+    "point.distance-to",
+    "point.to-record",
+    "point-pool.constructor",
+    "point-pool.get",
+    "point-pool.put",
+    "point-pool.size",
+    "pools.path-length",
+    "people.person-to-json",
+    "people.person-from-json",
+    "people.company-to-json",
+    "people.company-from-json",
+    "memory.info",
+];
+
+/// Operations between two checks that dropping every handle gives all memory back.
+const DROP_ALL_EVERY: u64 = 500;
+/// Live handles of one resource kind a run keeps at most.
+const MAX_LIVE: usize = 12;
+/// Operations remembered for a finding's report.
+const RECENT: usize = 16;
+/// The largest argument that may draw on the component's reserve (memory.wit); while squeezed,
+/// every list the driver passes stays within it.
+const SMALL_ARGUMENT: usize = 4096;
+/// One list in this many is large (never while squeezed).
+const LARGE_ONE_IN: u32 = 200;
+/// The largest list the driver passes.
+const MAX_LARGE: usize = 3 * MIB;
+/// The allocator's emergency reserve (memory.wit).
+const RESERVE_BYTES: u64 = 65536;
+
+/// What to run: seeds `first_seed`, `first_seed + 1`, … until `seeds` have run or `budget`
+/// is spent.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub first_seed: u64,
+    /// The most seeds to run (`u64::MAX`: as many as the budget allows).
+    pub seeds: u64,
+    /// Wall-clock time for the whole run; the seed running when it ends stops there.
+    pub budget: Duration,
+    /// Operations of one seed (each one or a few calls).
+    pub operations_per_seed: u64,
+}
+
+/// What a run did and found.
+#[derive(Debug, Default, Clone)]
+pub struct Report {
+    /// Seeds started.
+    pub seeds: u64,
+    /// Calls into the component made by the driver (not counting those of `Host::squeeze`).
+    pub calls: u64,
+    /// Calls per WIT function (see [`WIT_FUNCTIONS`]), and the driver's own steps (`driver.*`).
+    pub operations: BTreeMap<&'static str, u64>,
+    /// Answers that said memory ran out.
+    pub out_of_memory_answers: u64,
+    /// Times the driver squeezed the instance (not counting squeezes again after a call drew
+    /// the reserve).
+    pub squeezes: u64,
+    /// What went wrong; the run stops at the first.
+    pub findings: Vec<Finding>,
+    /// Wall-clock time of the run so far.
+    pub elapsed: Duration,
+}
+
+impl Report {
+    /// The WIT functions the run has not called yet.
+    pub fn uncalled(&self) -> Vec<&'static str> {
+        WIT_FUNCTIONS
+            .iter()
+            .copied()
+            .filter(|f| !self.operations.contains_key(f))
+            .collect()
+    }
+
+    fn count(&mut self, operation: &'static str) {
+        *self.operations.entry(operation).or_default() += 1;
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let seconds = self.elapsed.as_secs_f64();
+        writeln!(
+            f,
+            "{} seeds, {} calls in {seconds:.1} s ({:.0} calls/s), {} squeezes, {} out-of-memory answers, {} findings",
+            self.seeds,
+            self.calls,
+            self.calls as f64 / seconds.max(1e-9),
+            self.squeezes,
+            self.out_of_memory_answers,
+            self.findings.len()
+        )?;
+        for (operation, count) in &self.operations {
+            writeln!(f, "  {operation:<28} {count}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A trap, or an answer the model does not allow.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub seed: u64,
+    /// The operation's number within its seed, from 0.
+    pub operation: u64,
+    /// The operation and its arguments.
+    pub call: String,
+    /// wasmtime's error, or how the answer differs from the model.
+    pub error: String,
+    /// The operations before it, oldest first.
+    pub recent: Vec<String>,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "seed {}, operation {}: {}",
+            self.seed, self.operation, self.call
+        )?;
+        writeln!(f, "  {}", self.error.replace('\n', "\n  "))?;
+        writeln!(f, "  operations before it, oldest first:")?;
+        for call in &self.recent {
+            writeln!(f, "    {call}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Runs seeds one after another until enough have run, the budget is spent or a finding stops
+/// the run.
+/// `progress` is called about once a second with the report so far.
+pub fn fuzz(settings: &Settings, progress: &mut dyn FnMut(&Report)) -> Report {
+    let started = Instant::now();
+    let deadline = started + settings.budget;
+    let mut report = Report::default();
+    let mut ticker = Ticker {
+        started,
+        last: started,
+        progress,
+    };
+    let mut seed = settings.first_seed;
+    while report.seeds < settings.seeds && Instant::now() < deadline && report.findings.is_empty() {
+        report.seeds += 1;
+        run_seed(
+            seed,
+            settings.operations_per_seed,
+            deadline,
+            &mut report,
+            &mut ticker,
+        );
+        seed = seed.wrapping_add(1);
+    }
+    report.elapsed = started.elapsed();
+    report
+}
+
+/// Calls the progress callback about once a second.
+struct Ticker<'p> {
+    started: Instant,
+    last: Instant,
+    progress: &'p mut dyn FnMut(&Report),
+}
+
+impl Ticker<'_> {
+    fn tick(&mut self, report: &mut Report) {
+        let now = Instant::now();
+        if now - self.last >= Duration::from_secs(1) {
+            self.last = now;
+            report.elapsed = now - self.started;
+            (self.progress)(report);
+        }
+    }
+}
+
+fn run_seed(
+    seed: u64,
+    operations: u64,
+    deadline: Instant,
+    report: &mut Report,
+    ticker: &mut Ticker<'_>,
+) {
+    let mut host = Host::with_memory_limit(MEMORY_LIMIT);
+    let fresh = host.memory_info();
+    let mut run = Run {
+        rng: Rng::with_seed(seed),
+        host,
+        report: std::mem::take(report),
+        baseline: (fresh.used_bytes, fresh.live_allocations),
+        squeezed: None,
+        handles: Handles::default(),
+        number: 0,
+        recent: VecDeque::with_capacity(RECENT + 1),
+    };
+    let outcome = run.operate(operations, deadline, ticker);
+    *report = std::mem::take(&mut run.report);
+    let Err(failure) = outcome else {
+        return; // `run.host` drops here, and asserts once more that nothing leaked.
+    };
+    let (kind, text) = match failure {
+        Failure::Host(text) => ("wasmtime error", text),
+        Failure::Model(text) => ("the model disagrees", text),
+    };
+    let call = run.recent.pop_back().unwrap_or_default();
+    report.findings.push(Finding {
+        seed,
+        operation: run.number,
+        call,
+        error: format!("{kind}: {text}"),
+        recent: run.recent.drain(..).collect(),
+    });
+    // After a trap the instance cannot be entered again, and after a disagreement its state is
+    // not what the model says: its leak check on drop would only add noise.
+    std::mem::forget(run.host);
+}
+
+/// Why a step of a run stopped it.
+enum Failure {
+    /// wasmtime returned an error: a trap, or an instance that cannot be entered.
+    Host(String),
+    /// The component answered something the model does not allow.
+    Model(String),
+}
+
+type Step<T = ()> = Result<T, Failure>;
+
+/// Stops the run with a model disagreement unless `$cond` holds.
+macro_rules! ensure {
+    ($cond:expr, $($why:tt)+) => {
+        if !$cond {
+            return Err($crate::stateful::Failure::Model(format!($($why)+)));
+        }
+    };
+}
+
+mod bytes;
+mod chunks;
+mod floats;
+mod people;
+mod pools;
+mod records;
+mod text;
+
+// ---------------------------------------------------------------------------------------------
+// Live handles, each with the model of what it holds (in the module of its interface).
+
+/// A handle the host owns and the model of what it holds.
+struct Live<M> {
+    handle: ResourceAny,
+    model: M,
+}
+
+#[derive(Default)]
+struct Handles {
+    bytes: Vec<Live<BytesModel>>,
+    floats: Vec<Live<FloatsModel>>,
+    assemblers: Vec<Live<AssemblerModel>>,
+    records: Vec<Live<RecordModel>>,
+    readers: Vec<Live<ReaderModel>>,
+    buffer_pools: Vec<Live<BufferPoolModel>>,
+    points: Vec<Live<Point3d>>,
+    point_pools: Vec<Live<PointPoolModel>>,
+}
+
+impl Handles {
+    fn take_all(&mut self) -> Vec<ResourceAny> {
+        fn handles<M>(live: &mut Vec<Live<M>>) -> impl Iterator<Item = ResourceAny> + '_ {
+            live.drain(..).map(|l| l.handle)
+        }
+        let mut all = Vec::new();
+        all.extend(handles(&mut self.bytes));
+        all.extend(handles(&mut self.floats));
+        all.extend(handles(&mut self.assemblers));
+        all.extend(handles(&mut self.records));
+        all.extend(handles(&mut self.readers));
+        all.extend(handles(&mut self.buffer_pools));
+        all.extend(handles(&mut self.points));
+        all.extend(handles(&mut self.point_pools));
+        all
+    }
+
+    /// Removes one handle of a random kind: its kind's name and the handle.
+    fn take_random(&mut self, rng: &mut Rng) -> Option<(&'static str, ResourceAny)> {
+        fn take<M>(rng: &mut Rng, live: &mut Vec<Live<M>>) -> Option<ResourceAny> {
+            (!live.is_empty()).then(|| live.swap_remove(rng.usize(..live.len())).handle)
+        }
+        for _ in 0..16 {
+            let taken = match rng.u32(..8) {
+                0 => take(rng, &mut self.bytes).map(|h| ("byte-buffer", h)),
+                1 => take(rng, &mut self.floats).map(|h| ("float-buffer", h)),
+                2 => take(rng, &mut self.assemblers).map(|h| ("chunk-assembler", h)),
+                3 => take(rng, &mut self.records).map(|h| ("binary-record", h)),
+                4 => take(rng, &mut self.readers).map(|h| ("record-reader", h)),
+                5 => take(rng, &mut self.buffer_pools).map(|h| ("buffer-pool", h)),
+                6 => take(rng, &mut self.points).map(|h| ("point", h)),
+                _ => take(rng, &mut self.point_pools).map(|h| ("point-pool", h)),
+            };
+            if taken.is_some() {
+                return taken;
+            }
+        }
+        None
+    }
+}
+
+/// A random live handle of a kind: its index and the handle.
+fn pick<M>(rng: &mut Rng, live: &[Live<M>]) -> Option<(usize, ResourceAny)> {
+    (!live.is_empty()).then(|| {
+        let i = rng.usize(..live.len());
+        (i, live[i].handle)
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Judging answers.
+
+/// An error answer of a memkit call, as the model judges it.
+trait Refusal: fmt::Debug {
+    /// Whether it says memory ran out.
+    fn is_out_of_memory(&self) -> bool;
+    /// Whether it is the refusal the model expects.
+    fn agrees_with(&self, want: &Self) -> bool;
+}
+
+impl Refusal for Error {
+    fn is_out_of_memory(&self) -> bool {
+        matches!(self, Error::OutOfMemory(_))
+    }
+
+    /// An `invalid` text need only contain the model's.
+    fn agrees_with(&self, want: &Self) -> bool {
+        match (self, want) {
+            (Error::Invalid(got), Error::Invalid(part)) => got.contains(part.as_str()),
+            _ => self == want,
+        }
+    }
+}
+
+fn same_f64(a: f64, b: f64) -> bool {
+    a == b || (a.is_nan() && b.is_nan())
+}
+
+/// Whether `got` is `want` up to summation order: NaN and infinities exactly, finite values
+/// within a relative error of the magnitudes summed (`scale`).
+fn close(got: f64, want: f64, scale: f64) -> bool {
+    if want.is_nan() || want.is_infinite() {
+        return same_f64(got, want);
+    }
+    got.is_finite() && (got - want).abs() <= 1e-9 * scale.abs() + 1e-300
+}
+
+// ---------------------------------------------------------------------------------------------
+// Describing arguments for a finding's report.
+
+fn show_bytes(data: &[u8]) -> String {
+    let head: Vec<String> = data.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let more = if data.len() > 8 { " …" } else { "" };
+    format!("[{} bytes: {}{more}]", data.len(), head.join(" "))
+}
+
+/// A debug rendering cut to a readable length.
+fn clip(text: String) -> String {
+    const MAX: usize = 400;
+    if text.len() <= MAX {
+        return text;
+    }
+    let mut end = MAX;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} bytes)", &text[..end], text.len())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Random arguments, biased to edges.
+
+/// An offset or length over `len` elements: 0, 1, len-1, len, len+1, u32::MAX, u32::MAX-1,
+/// or anything from 0 to len.
+fn edge(rng: &mut Rng, len: u32) -> u32 {
+    match rng.u32(..12) {
+        0 => 0,
+        1 => 1,
+        2 => len.saturating_sub(1),
+        3 => len,
+        4 => len.saturating_add(1),
+        5 => u32::MAX,
+        6 => u32::MAX - 1,
+        _ => rng.u32(..=len),
+    }
+}
+
+fn random_bytes(rng: &mut Rng, len: usize) -> Vec<u8> {
+    let mut data = vec![0u8; len];
+    match rng.u32(..4) {
+        0 => {}
+        1 => data.fill(rng.u8(..)),
+        2 => data.iter_mut().enumerate().for_each(|(i, b)| *b = i as u8),
+        _ => rng.fill(&mut data),
+    }
+    data
+}
+
+// ---------------------------------------------------------------------------------------------
+// One seed's run.
+
+/// An operation: `Ok(false)` when it does not apply now (no handle of its kind, or too many),
+/// so that another is chosen.
+type Operation = fn(&mut Run) -> Step<bool>;
+
+/// Every operation and its weight.
+const OPERATIONS: &[(Operation, u32)] = &[
+    (Run::bytes_constructor, 3),
+    (Run::bytes_from_list, 4),
+    (Run::bytes_len, 3),
+    (Run::bytes_capacity, 3),
+    (Run::bytes_append, 8),
+    (Run::bytes_read, 6),
+    (Run::bytes_write_at, 8),
+    (Run::bytes_fill, 4),
+    (Run::bytes_copy_within, 4),
+    (Run::bytes_to_list, 4),
+    (Run::bytes_truncate, 3),
+    (Run::bytes_clear, 2),
+    (Run::bytes_reserve, 4),
+    (Run::floats_constructor, 2),
+    (Run::floats_from_list, 3),
+    (Run::floats_len, 2),
+    (Run::floats_set, 3),
+    (Run::floats_append, 4),
+    (Run::floats_to_list, 3),
+    (Run::floats_read, 3),
+    (Run::floats_process, 2),
+    (Run::floats_apply, 3),
+    (Run::floats_scale, 2),
+    (Run::floats_sum, 2),
+    (Run::floats_stats, 2),
+    (Run::floats_dot, 2),
+    (Run::text_swap_case, 3),
+    (Run::chunks_constructor, 2),
+    (Run::chunks_create, 3),
+    (Run::chunks_append, 6),
+    (Run::chunks_write_at, 10),
+    (Run::chunks_received, 2),
+    (Run::chunks_total_size, 1),
+    (Run::chunks_progress, 2),
+    (Run::chunks_is_complete, 2),
+    (Run::chunks_missing, 3),
+    (Run::chunks_finish, 3),
+    (Run::records_constructor, 2),
+    (Run::records_set_header, 3),
+    (Run::records_set_payload, 3),
+    (Run::records_header, 2),
+    (Run::records_payload, 2),
+    (Run::records_checksum, 2),
+    (Run::records_serialize, 2),
+    (Run::records_deserialize, 5),
+    (Run::reader_constructor, 2),
+    (Run::reader_feed, 10),
+    (Run::reader_buffered, 2),
+    (Run::reader_finish, 2),
+    (Run::pool_constructor, 1),
+    (Run::pool_with_classes, 2),
+    (Run::pool_acquire, 5),
+    (Run::pool_release, 5),
+    (Run::pool_stats, 2),
+    (Run::point_constructor, 2),
+    (Run::point_coordinate, 3),
+    (Run::point_reset, 2),
+    (Run::point_distance_to, 2),
+    (Run::point_to_record, 2),
+    (Run::point_pool_constructor, 1),
+    (Run::point_pool_get, 3),
+    (Run::point_pool_put, 3),
+    (Run::point_pool_size, 1),
+    (Run::path_length, 2),
+    (Run::person_to_json, 2),
+    (Run::person_from_json, 4),
+    (Run::company_to_json, 2),
+    (Run::company_from_json, 3),
+    (Run::memory_info_op, 2),
+    (Run::drop_one, 10),
+    (Run::drop_all_op, 1),
+    (Run::squeeze, 1),
+    (Run::unsqueeze, 2),
+];
+
+struct Run {
+    rng: Rng,
+    host: Host,
+    /// The report of the whole run, held while this seed runs.
+    report: Report,
+    /// `used-bytes` and `live-allocations` of the fresh instance.
+    baseline: (u64, u64),
+    squeezed: Option<Squeezed>,
+    handles: Handles,
+    /// The number of the operation running.
+    number: u64,
+    /// The last operations, the running one last.
+    recent: VecDeque<String>,
+}
+
+impl Run {
+    fn operate(&mut self, operations: u64, deadline: Instant, ticker: &mut Ticker<'_>) -> Step {
+        let total_weight: u32 = OPERATIONS.iter().map(|&(_, w)| w).sum();
+        for number in 0..operations {
+            if Instant::now() >= deadline {
+                break;
+            }
+            self.number = number;
+            if number > 0 && number % DROP_ALL_EVERY == 0 {
+                self.begin("driver.drop-all (periodic)".into());
+                self.drop_all()?;
+            }
+            if self.squeezed.is_some() {
+                self.keep_reserve()?;
+            }
+            loop {
+                let mut choice = self.rng.u32(..total_weight);
+                let operation = OPERATIONS
+                    .iter()
+                    .find(|&&(_, weight)| {
+                        let here = choice < weight;
+                        choice = choice.saturating_sub(weight);
+                        here
+                    })
+                    .expect("a weight covers the choice")
+                    .0;
+                if operation(self)? {
+                    break;
+                }
+            }
+            ticker.tick(&mut self.report);
+        }
+        self.begin("driver.drop-all (end of seed)".into());
+        self.drop_all()
+    }
+
+    /// Records the operation about to run, with its arguments.
+    fn begin(&mut self, call: String) {
+        if self.recent.len() == RECENT + 1 {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(call);
+    }
+
+    /// Calls the component (`function` names the WIT function, for the counts), turning a
+    /// wasmtime error into a finding.
+    fn call<T>(
+        &mut self,
+        function: &'static str,
+        f: impl FnOnce(&mut Store<State>, &Memkit) -> wasmtime::Result<T>,
+    ) -> Step<T> {
+        self.report.calls += 1;
+        self.report.count(function);
+        let api = self.host.api.clone();
+        f(&mut self.host.store, &api).map_err(|e| Failure::Host(format!("{function}: {e:?}")))
+    }
+
+    /// Runs a `Host` helper that panics when the component traps, turning the panic into a
+    /// finding.
+    fn guard<T>(&mut self, f: impl FnOnce(&mut Host) -> T) -> Step<T> {
+        catch_unwind(AssertUnwindSafe(|| f(&mut self.host))).map_err(|panic| {
+            let text = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            Failure::Host(format!("a Host helper panicked: {text}"))
+        })
+    }
+
+    fn memory_info(&mut self) -> Step<MemoryInfo> {
+        self.call("memory.info", |s, m| m.memkit_core_memory().call_info(s))
+    }
+
+    /// Judges the answer of a call that can fail against the model's `want`.
+    ///
+    /// `Some(value)` when it succeeded as the model says: the caller checks the value and
+    /// applies the call to the model. `None` when it failed as the model says, or ran out of
+    /// memory where that is allowed: the model stays as it was. `need` is what the call may
+    /// allocate in bytes, 0 when it allocates nothing a caller sized (then out-of-memory is
+    /// never allowed).
+    fn judge<T: fmt::Debug, E: Refusal>(
+        &mut self,
+        got: Result<T, E>,
+        want: &Result<(), E>,
+        need: u64,
+    ) -> Step<Option<T>> {
+        let error = match got {
+            Ok(value) if want.is_ok() => return Ok(Some(value)),
+            Ok(value) => {
+                return Err(Failure::Model(clip(format!(
+                    "expected {want:?}, got Ok({value:?})"
+                ))))
+            }
+            Err(error) => error,
+        };
+        if error.is_out_of_memory() {
+            self.report.out_of_memory_answers += 1;
+        }
+        if let Err(refusal) = want {
+            if error.agrees_with(refusal) {
+                return Ok(None);
+            }
+        }
+        if error.is_out_of_memory() && need > 0 && self.may_run_out(need)? {
+            return Ok(None);
+        }
+        Err(Failure::Model(clip(format!(
+            "expected {want:?}, got Err({error:?})"
+        ))))
+    }
+
+    /// Whether a call that may allocate `need` bytes can be refused for lack of memory: always
+    /// while squeezed, else only when that much (twice, for growth) does not fit under the cap.
+    fn may_run_out(&mut self, need: u64) -> Step<bool> {
+        if self.squeezed.is_some() {
+            return Ok(true);
+        }
+        let info = self.memory_info()?;
+        Ok(info.used_bytes + info.reserve_bytes + 2 * need + MIB as u64 > MEMORY_LIMIT as u64)
+    }
+
+    /// Whether a list of `bytes` can be passed without crowding memory (the model then still
+    /// expects every call on it to succeed).
+    fn roomy(&mut self, bytes: u64) -> Step<bool> {
+        let info = self.memory_info()?;
+        Ok(
+            info.used_bytes + info.reserve_bytes + 4 * bytes + 2 * MIB as u64
+                <= MEMORY_LIMIT as u64,
+        )
+    }
+
+    /// A list length: mostly small, some up to 4 KiB, rarely (never while squeezed, and only
+    /// when memory has room) up to a few MiB.
+    fn size(&mut self) -> Step<usize> {
+        let small = match self.rng.u32(..20) {
+            0 => 0,
+            1 => 1,
+            2..=9 => self.rng.usize(..=64),
+            10..=16 => self.rng.usize(..=512),
+            _ => self.rng.usize(..=SMALL_ARGUMENT),
+        };
+        if self.squeezed.is_none() && self.rng.u32(..LARGE_ONE_IN) == 0 {
+            let bits = self.rng.u32(12..22);
+            let large = self.rng.usize(1 << bits..2 << bits).min(MAX_LARGE);
+            if self.roomy(large as u64)? {
+                return Ok(large);
+            }
+        }
+        Ok(small)
+    }
+
+    /// How much of a list of `len` bytes the driver may pass now. A list that does not fit in
+    /// memory fails the host's lowering of the call (memory.wit), so a large one is cut to
+    /// 4 KiB unless memory has room, and while squeezed every one is (a list of at most 4 KiB
+    /// may use the reserve).
+    fn list_room(&mut self, len: usize) -> Step<usize> {
+        if len <= SMALL_ARGUMENT {
+            return Ok(len);
+        }
+        if self.squeezed.is_none() && self.roomy(len as u64)? {
+            return Ok(len);
+        }
+        Ok(SMALL_ARGUMENT)
+    }
+
+    fn payload(&mut self) -> Step<Vec<u8>> {
+        let len = self.size()?;
+        Ok(random_bytes(&mut self.rng, len))
+    }
+
+    /// A capacity hint: small, or more than memory can hold.
+    fn capacity_hint(&mut self) -> u32 {
+        match self.rng.u32(..8) {
+            0 => 0,
+            1 => 1,
+            2 => 64,
+            3 => u32::MAX,
+            4 => u32::MAX - 1,
+            5 => 1 << 30,
+            _ => self.rng.u32(..=SMALL_ARGUMENT as u32),
+        }
+    }
+
+    // --- driver steps -------------------------------------------------------------------------
+
+    /// Drops every handle and checks that the allocator is back where a fresh instance was.
+    fn drop_all(&mut self) -> Step {
+        self.report.count("driver.drop-all");
+        if let Some(held) = self.squeezed.take() {
+            self.guard(|host| host.release(held))?;
+        }
+        for handle in self.handles.take_all() {
+            self.call("resource.drop", |s, _| handle.resource_drop(s))?;
+        }
+        let info = self.memory_info()?;
+        ensure!(
+            (info.used_bytes, info.live_allocations) == self.baseline,
+            "leak: with every handle dropped, used-bytes and live-allocations are ({}, {}), a fresh instance had {:?}",
+            info.used_bytes,
+            info.live_allocations,
+            self.baseline
+        );
+        // The reserve is taken on the first allocation, so a fresh instance may not hold it yet.
+        ensure!(
+            info.reserve_bytes == RESERVE_BYTES || info.peak_used_bytes == 0,
+            "with every handle dropped, the reserve is not retaken: {info:?}"
+        );
+        Ok(())
+    }
+
+    fn drop_all_op(&mut self) -> Step<bool> {
+        self.begin("driver.drop-all".into());
+        self.drop_all()?;
+        Ok(true)
+    }
+
+    fn drop_one(&mut self) -> Step<bool> {
+        let Some((kind, handle)) = self.handles.take_random(&mut self.rng) else {
+            return Ok(false);
+        };
+        self.begin(format!("drop a {kind}"));
+        self.call("resource.drop", |s, _| handle.resource_drop(s))?;
+        Ok(true)
+    }
+
+    fn squeeze(&mut self) -> Step<bool> {
+        if self.squeezed.is_some() {
+            return Ok(false);
+        }
+        self.begin("driver.squeeze".into());
+        self.report.count("driver.squeeze");
+        self.report.squeezes += 1;
+        self.squeezed = Some(self.guard(|host| host.squeeze())?);
+        Ok(true)
+    }
+
+    fn unsqueeze(&mut self) -> Step<bool> {
+        let Some(held) = self.squeezed.take() else {
+            return Ok(false);
+        };
+        self.begin("driver.unsqueeze".into());
+        self.report.count("driver.unsqueeze");
+        self.guard(|host| host.release(held))?;
+        Ok(true)
+    }
+
+    /// A call is promised a typed answer only when it starts with the reserve intact
+    /// (memory.wit); when an earlier call drew it, the heap is emptied and squeezed again.
+    fn keep_reserve(&mut self) -> Step {
+        if self.memory_info()?.reserve_bytes == RESERVE_BYTES {
+            return Ok(());
+        }
+        self.begin("driver.squeeze again (a call drew the reserve)".into());
+        self.report.count("driver.squeeze-again");
+        let held = self.squeezed.take().expect("squeezed");
+        self.guard(|host| host.release(held))?;
+        let info = self.memory_info()?;
+        ensure!(
+            info.reserve_bytes == RESERVE_BYTES,
+            "the reserve is not retaken once the squeeze is released: {info:?}"
+        );
+        self.squeezed = Some(self.guard(|host| host.squeeze())?);
+        Ok(())
+    }
+
+    // --- memory -------------------------------------------------------------------------------
+
+    fn memory_info_op(&mut self) -> Step<bool> {
+        self.begin("memory.info()".into());
+        let info = self.memory_info()?;
+        ensure!(
+            info.total_bytes == u64::from(info.pages) * 65536,
+            "total-bytes is not pages * 65536: {info:?}"
+        );
+        ensure!(
+            info.total_bytes <= MEMORY_LIMIT as u64,
+            "memory grew past the cap: {info:?}"
+        );
+        ensure!(
+            info.free_bytes
+                == info
+                    .total_bytes
+                    .saturating_sub(info.used_bytes + info.reserve_bytes),
+            "free-bytes is not total - used - reserve: {info:?}"
+        );
+        ensure!(
+            info.peak_used_bytes >= info.used_bytes,
+            "peak below used: {info:?}"
+        );
+        ensure!(
+            info.reserve_bytes == 0 || info.reserve_bytes == RESERVE_BYTES,
+            "reserve-bytes is neither 0 nor 65536: {info:?}"
+        );
+        Ok(true)
+    }
+
+    // --- byte-buffer --------------------------------------------------------------------------
+
+    // --- float-buffer -------------------------------------------------------------------------
+
+    // --- text ---------------------------------------------------------------------------------
+
+    // --- chunk-assembler ----------------------------------------------------------------------
+
+    // --- binary-record ------------------------------------------------------------------------
+
+    // --- record-reader ------------------------------------------------------------------------
+
+    // --- buffer-pool --------------------------------------------------------------------------
+
+    // --- point, point-pool, path-length -------------------------------------------------------
+
+    // --- people -------------------------------------------------------------------------------
+}
+
+/// `offset..offset + len` when it lies inside `0..size`, else the out-of-bounds error.
+fn in_bounds(offset: u32, len: u32, size: u32) -> Result<std::ops::Range<usize>, OutOfBounds> {
+    match offset.checked_add(len) {
+        Some(end) if end <= size => Ok(offset as usize..end as usize),
+        _ => Err(OutOfBounds { offset, len, size }),
+    }
+}
