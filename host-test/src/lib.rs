@@ -20,6 +20,7 @@ wasmtime::component::bindgen!({
     additional_derives: [PartialEq],
 });
 
+pub mod composed;
 pub mod stateful;
 
 pub use exports::memkit::core::memory::MemoryInfo;

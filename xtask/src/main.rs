@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
+mod compose;
 mod jco_glue;
+mod python;
 
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
@@ -23,6 +25,8 @@ commands:
   js      transpile the component with jco into js/dist (and web/memkit for the demo page)
   serve [port]    build everything and serve web/ on 127.0.0.1 (default port 8080)
   bench   build the package and print memkit against plain JS in Node (see BENCHMARKS.md)
+  compose build memkit and the examples that import it (a Rust and a Python component) and
+          plug memkit into each with wac-graph: target/composed/<name>.wasm
   fuzz [seconds]  fuzz the record decoder and reader with cargo-fuzz (default 60 s each)
   fuzz-host [seconds]  build, then call the component at random in wasmtime, squeezing its
           memory, and check every answer against a model (default 60 s)";
@@ -38,6 +42,7 @@ fn main() -> ExitCode {
         Some("fuzz-host") => fuzz_host(args.get(1).map(String::as_str)),
         Some("js") => js(),
         Some("bench") => bench(),
+        Some("compose") => compose::compose().map(drop),
         Some("serve") => serve(args.get(1).map(String::as_str).unwrap_or("8080")),
         _ => {
             eprintln!("{USAGE}");
@@ -139,10 +144,7 @@ fn build() -> Result<PathBuf> {
         .join("memkit.wasm");
     let module = std::fs::read(&module_path)
         .map_err(|e| format!("cannot read {}: {e}", module_path.display()))?;
-    let component = wit_component::ComponentEncoder::default()
-        .module(&module)?
-        .validate(true)
-        .encode()?;
+    let component = componentize(&module)?;
     let surface = component_surface(&component)?;
     if !surface.imports.is_empty() {
         return Err(format!(
@@ -167,6 +169,15 @@ fn build() -> Result<PathBuf> {
 struct Surface {
     imports: Vec<String>,
     exports: Vec<String>,
+}
+
+/// A core module built with wit-bindgen made a component (its WIT is embedded in a custom
+/// section), validated.
+fn componentize(module: &[u8]) -> Result<Vec<u8>> {
+    Ok(wit_component::ComponentEncoder::default()
+        .module(module)?
+        .validate(true)
+        .encode()?)
 }
 
 fn component_surface(component: &[u8]) -> Result<Surface> {

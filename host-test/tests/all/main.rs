@@ -3,6 +3,7 @@
 
 mod bytes;
 mod chunks;
+mod composed;
 mod floats;
 mod lowering;
 mod memory;

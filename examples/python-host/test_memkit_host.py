@@ -1,0 +1,62 @@
+"""pytest over memkit_host: memkit.wasm in wasmtime-py. Run by `cargo xtask test`."""
+
+import pytest
+
+from memkit_host import JsonError, Memkit, MemkitError
+
+
+@pytest.fixture
+def memkit():
+    m = Memkit(memory_limit=16 << 20)
+    before = m.used_bytes()
+    yield m
+    assert m.used_bytes() == before, "the component leaked"
+
+
+def test_byte_buffer_append_read_and_a_typed_out_of_bounds(memkit):
+    buffer = memkit.byte_buffer(b"hello")
+    memkit.append(buffer, b" world")
+    assert memkit.read(buffer, 6, 5) == b"world"
+    assert memkit.to_bytes(buffer) == b"hello world"
+    with pytest.raises(MemkitError) as error:
+        memkit.read(buffer, 0xFFFFFFFF, 2)
+    assert error.value.tag == "out-of-bounds"
+    assert error.value.value == {"offset": 0xFFFFFFFF, "len": 2, "size": 11}
+    memkit.drop(buffer)
+
+
+def test_binary_record_round_trip_and_a_corrupt_checksum(memkit):
+    header = bytes(range(16))
+    frame = memkit.serialize_record(header, b"payload")
+    assert len(frame) == 24 + 7
+    assert memkit.deserialize_record(frame)[:2] == (header, b"payload")
+    corrupt = bytearray(frame)
+    corrupt[20] ^= 0xFF
+    with pytest.raises(MemkitError) as error:
+        memkit.deserialize_record(bytes(corrupt))
+    assert error.value.tag == "checksum-mismatch"
+    mismatch = error.value.value
+    assert mismatch["expected"] != mismatch["actual"]
+
+
+def test_company_to_json_and_back(memkit):
+    employees = [{"name": f"Employee {i}", "age": 20 + i, "email": f"e{i}@example.com"} for i in range(3)]
+    json = memkit.company_to_json("Analytical", 1843, employees)
+    assert json.startswith('{"name":"Analytical","employees":[{"name":"Employee 0"')
+    assert json.endswith('"founded_year":1843}')
+    company = memkit.company_from_json(json)
+    assert company["name"] == "Analytical"
+    assert company["founded-year"] == 1843
+    assert [p["name"] for p in company["employees"]] == ["Employee 0", "Employee 1", "Employee 2"]
+    with pytest.raises(JsonError) as error:
+        memkit.company_from_json('{"name": 1}')
+    assert (error.value.line, error.value.column) == (1, 10)
+
+
+def test_chunk_assembler_fed_out_of_order(memkit):
+    data = bytes(i % 251 for i in range(3000))
+    pieces = [(offset, data[offset : offset + 700]) for offset in range(0, 3000, 700)]
+    assert memkit.assemble(3000, list(reversed(pieces))) == data
+    with pytest.raises(MemkitError) as error:
+        memkit.assemble(3000, pieces[1:])
+    assert error.value.tag == "invalid" and "incomplete" in error.value.value

@@ -1,0 +1,173 @@
+//! `cargo xtask compose`: memkit plugged into the components in `examples/` that import it,
+//! with the `wac-graph` library (what `wac plug` does), each result validated and written to
+//! `target/composed/<name>.wasm`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use wac_graph::types::Package;
+use wac_graph::{CompositionGraph, EncodeOptions};
+
+use crate::{
+    build, cargo, component_surface, componentize, python, run, target_dir, workspace_root,
+    Result, WASM_TARGET,
+};
+
+/// A component that imports memkit, and what its composition may import.
+struct Consumer {
+    /// The file name in `target/composed/`, without `.wasm`.
+    name: &'static str,
+    /// Its package name in the composition graph.
+    package: &'static str,
+    /// Whether the composition must import nothing (else it may import WASI).
+    self_contained: bool,
+}
+
+const RECORD_CHECK: Consumer = Consumer {
+    name: "record-check",
+    package: "memkit:record-check",
+    self_contained: true,
+};
+
+const PYTHON_GUEST: Consumer = Consumer {
+    name: "python-guest",
+    package: "memkit:python-guest",
+    self_contained: false,
+};
+
+/// Where the composition of `name` is written.
+pub fn composed_path(name: &str) -> PathBuf {
+    target_dir().join("composed").join(format!("{name}.wasm"))
+}
+
+/// Builds memkit and both consumers, composes each with memkit and writes the results.
+pub fn compose() -> Result<Vec<PathBuf>> {
+    let memkit = std::fs::read(build()?)?;
+    let mut written = Vec::new();
+    for (consumer, component) in [
+        (RECORD_CHECK, build_record_check()?),
+        (PYTHON_GUEST, build_python_guest()?),
+    ] {
+        written.push(plug_and_write(&memkit, &consumer, &component)?);
+    }
+    Ok(written)
+}
+
+/// `examples/record-check`, a Rust component, built like memkit and made a component.
+fn build_record_check() -> Result<Vec<u8>> {
+    run(cargo().args([
+        "build",
+        "--package",
+        "record-check",
+        "--profile",
+        "component",
+        "--target",
+        WASM_TARGET,
+    ]))?;
+    let module = target_dir()
+        .join(WASM_TARGET)
+        .join("component")
+        .join("record_check.wasm");
+    componentize(&std::fs::read(&module)?)
+}
+
+/// `examples/python-guest`, a Python component, built by componentize-py.
+fn build_python_guest() -> Result<Vec<u8>> {
+    python::ensure_venv()?;
+    let example = workspace_root().join("examples/python-guest");
+    let out = target_dir().join("python-guest.wasm");
+    run(Command::new(python::tool("componentize-py"))
+        .arg("--wit-path")
+        .arg(example.join("wit"))
+        .args(["--world", "python-guest", "componentize", "app"])
+        .arg("--python-path")
+        .arg(&example)
+        .arg("--output")
+        .arg(&out))?;
+    Ok(std::fs::read(&out)?)
+}
+
+/// What `wac_graph::plug` does (each of memkit's exports that the consumer imports becomes
+/// that import; the consumer's exports become the composition's), and one thing more: the
+/// memkit interfaces plugged in are exported too. A consumer whose own exports use memkit's
+/// types (record-check's `check-error` holds a `decode-error`) needs it: an exported
+/// interface may only refer to types the component exports or imports, and plain `plug`
+/// leaves them internal ("instance not valid to be used as export").
+fn plug_reexporting(
+    graph: &mut CompositionGraph,
+    plug: wac_graph::PackageId,
+    socket: wac_graph::PackageId,
+) -> Result {
+    let plug_exports = graph.types()[graph[plug].ty()].exports.clone();
+    let socket_type = &graph.types()[graph[socket].ty()];
+    let socket_imports: Vec<String> = socket_type.imports.keys().cloned().collect();
+    let socket_exports: Vec<String> = socket_type.exports.keys().cloned().collect();
+    let memkit = graph.instantiate(plug);
+    let consumer = graph.instantiate(socket);
+    let mut plugged = 0;
+    for name in socket_imports.iter().filter(|name| plug_exports.contains_key(*name)) {
+        let export = graph.alias_instance_export(memkit, name)?;
+        graph.set_instantiation_argument(consumer, name, export)?;
+        graph.export(export, name)?;
+        plugged += 1;
+    }
+    if plugged == 0 {
+        return Err("the consumer imports nothing that memkit exports".into());
+    }
+    for name in &socket_exports {
+        let export = graph.alias_instance_export(consumer, name)?;
+        graph.export(export, name)?;
+    }
+    Ok(())
+}
+
+/// Plugs memkit's exports into the consumer's imports, checks the result and writes it.
+fn plug_and_write(memkit: &[u8], consumer: &Consumer, component: &[u8]) -> Result<PathBuf> {
+    let mut graph = CompositionGraph::new();
+    let plug = Package::from_bytes("memkit:core", None, memkit, graph.types_mut())?;
+    let plug = graph.register_package(plug)?;
+    let socket = Package::from_bytes(consumer.package, None, component, graph.types_mut())?;
+    let socket = graph.register_package(socket)?;
+    plug_reexporting(&mut graph, plug, socket)?;
+    // wac validates what it encodes; the project's own (newer) validator checks it again.
+    let composed = graph.encode(EncodeOptions::default()).map_err(|error| {
+        // The cause (a validation message) is in the error's source chain.
+        let mut text = format!("{}: composing: {error}", consumer.name);
+        let mut cause = std::error::Error::source(&error);
+        while let Some(inner) = cause {
+            text.push_str(&format!(": {inner}"));
+            cause = inner.source();
+        }
+        text
+    })?;
+    wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
+        .validate_all(&composed)?;
+    let surface = component_surface(&composed)?;
+    if surface.imports.iter().any(|name| name.starts_with("memkit:core/")) {
+        return Err(format!("{}: memkit is still imported after plugging", consumer.name).into());
+    }
+    if consumer.self_contained && !surface.imports.is_empty() {
+        return Err(format!(
+            "{} composed with memkit must import nothing, but imports: {}",
+            consumer.name,
+            surface.imports.join(", ")
+        )
+        .into());
+    }
+    let path = composed_path(consumer.name);
+    std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))?;
+    std::fs::write(&path, &composed)?;
+    eprintln!(
+        "xtask: wrote {} ({:.1} KiB; the consumer alone {:.1} KiB), imports: {}, exports: {}",
+        path.display(),
+        composed.len() as f64 / 1024.0,
+        component.len() as f64 / 1024.0,
+        if surface.imports.is_empty() {
+            "none".to_string()
+        } else {
+            surface.imports.join(", ")
+        },
+        surface.exports.join(", ")
+    );
+    Ok(path)
+}
