@@ -62,8 +62,9 @@ impl RecordCheck {
         });
         let mut store = Store::new(engine, ());
         // An empty linker: the composition needs nothing from its host.
-        let api = record_check::RecordCheck::instantiate(&mut store, component, &Linker::new(engine))
-            .expect("the composed record-check instantiates with no imports");
+        let api =
+            record_check::RecordCheck::instantiate(&mut store, component, &Linker::new(engine))
+                .expect("the composed record-check instantiates with no imports");
         Self { store, api }
     }
 }

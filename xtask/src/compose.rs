@@ -9,8 +9,8 @@ use wac_graph::types::Package;
 use wac_graph::{CompositionGraph, EncodeOptions};
 
 use crate::{
-    build, cargo, component_surface, componentize, python, run, target_dir, workspace_root,
-    Result, WASM_TARGET,
+    cargo, component_surface, componentize, python, run, target_dir, workspace_root, Result,
+    WASM_TARGET,
 };
 
 /// A component that imports memkit, and what its composition may import.
@@ -36,21 +36,17 @@ const PYTHON_GUEST: Consumer = Consumer {
 };
 
 /// Where the composition of `name` is written.
-pub fn composed_path(name: &str) -> PathBuf {
+fn composed_path(name: &str) -> PathBuf {
     target_dir().join("composed").join(format!("{name}.wasm"))
 }
 
-/// Builds memkit and both consumers, composes each with memkit and writes the results.
-pub fn compose() -> Result<Vec<PathBuf>> {
-    let memkit = std::fs::read(build()?)?;
-    let mut written = Vec::new();
-    for (consumer, component) in [
-        (RECORD_CHECK, build_record_check()?),
-        (PYTHON_GUEST, build_python_guest()?),
-    ] {
-        written.push(plug_and_write(&memkit, &consumer, &component)?);
-    }
-    Ok(written)
+/// Builds both consumers, composes each with the memkit component at `memkit` and writes the
+/// results; returns the composed record-check's path (the one `cargo xtask test` transpiles).
+pub fn compose_with(memkit: &Path) -> Result<PathBuf> {
+    let memkit = std::fs::read(memkit)?;
+    let record_check = plug_and_write(&memkit, &RECORD_CHECK, &build_record_check()?)?;
+    plug_and_write(&memkit, &PYTHON_GUEST, &build_python_guest()?)?;
+    Ok(record_check)
 }
 
 /// `examples/record-check`, a Rust component, built like memkit and made a component.
@@ -105,7 +101,10 @@ fn plug_reexporting(
     let memkit = graph.instantiate(plug);
     let consumer = graph.instantiate(socket);
     let mut plugged = 0;
-    for name in socket_imports.iter().filter(|name| plug_exports.contains_key(*name)) {
+    for name in socket_imports
+        .iter()
+        .filter(|name| plug_exports.contains_key(*name))
+    {
         let export = graph.alias_instance_export(memkit, name)?;
         graph.set_instantiation_argument(consumer, name, export)?;
         graph.export(export, name)?;
@@ -143,7 +142,11 @@ fn plug_and_write(memkit: &[u8], consumer: &Consumer, component: &[u8]) -> Resul
     wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
         .validate_all(&composed)?;
     let surface = component_surface(&composed)?;
-    if surface.imports.iter().any(|name| name.starts_with("memkit:core/")) {
+    if surface
+        .imports
+        .iter()
+        .any(|name| name.starts_with("memkit:core/"))
+    {
         return Err(format!("{}: memkit is still imported after plugging", consumer.name).into());
     }
     if consumer.self_contained && !surface.imports.is_empty() {

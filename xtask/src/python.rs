@@ -29,7 +29,14 @@ pub fn ensure_venv() -> Result {
         run(Command::new("python3").arg("-m").arg("venv").arg(venv()))?;
     }
     run(Command::new(tool("python"))
-        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-r",
+        ])
         .arg(&requirements))?;
     std::fs::write(&stamp, wanted)?;
     Ok(())

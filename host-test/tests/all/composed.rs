@@ -125,7 +125,13 @@ fn record_check_assembles_an_upload_in_any_order() {
     let check = c.api.memkit_record_check_check();
     let total = whole.len() as u32;
     let summary = check
-        .call_check_upload(&mut c.store, &pieces, total, Some(crc32c(&whole)), ChecksumKind::Crc32c)
+        .call_check_upload(
+            &mut c.store,
+            &pieces,
+            total,
+            Some(crc32c(&whole)),
+            ChecksumKind::Crc32c,
+        )
         .unwrap()
         .unwrap();
     assert_eq!(summary.records, 3);
@@ -140,10 +146,19 @@ fn record_check_assembles_an_upload_in_any_order() {
     );
     // A missing piece, likewise.
     let gap = check
-        .call_check_upload(&mut c.store, &pieces[1..], total, None, ChecksumKind::Crc32c)
+        .call_check_upload(
+            &mut c.store,
+            &pieces[1..],
+            total,
+            None,
+            ChecksumKind::Crc32c,
+        )
         .unwrap()
         .unwrap_err();
-    assert!(matches!(gap, UploadError::Transfer(Error::Invalid(_))), "{gap:?}");
+    assert!(
+        matches!(gap, UploadError::Transfer(Error::Invalid(_))),
+        "{gap:?}"
+    );
 }
 
 #[test]

@@ -1,0 +1,58 @@
+// The composed record-check (memkit plugged into examples/record-check by `cargo xtask
+// compose`, transpiled by the same jco into dist-composed/) called from Node: a composition
+// works in JS like memkit itself. The records are made with the memkit package.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { records } from 'memkit';
+import { check } from '../dist-composed/record-check/record-check.js';
+
+/** A stream of serialized CRC-32C records with the given payloads. */
+function stream(...payloads) {
+  const frames = payloads.map((payload) => {
+    const record = new records.BinaryRecord('crc32c');
+    record.setPayload(new TextEncoder().encode(payload));
+    const frame = record.serialize();
+    record[Symbol.dispose]();
+    return frame;
+  });
+  const out = new Uint8Array(frames.reduce((n, f) => n + f.length, 0));
+  let at = 0;
+  for (const frame of frames) {
+    out.set(frame, at);
+    at += frame.length;
+  }
+  return out;
+}
+
+test('the composed record-check counts a valid stream', () => {
+  assert.deepEqual(check.check(stream('one', '', 'three'), 'crc32c'), { records: 3, payloadBytes: 8n });
+  assert.deepEqual(check.check(new Uint8Array(), 'crc32c'), { records: 0, payloadBytes: 0n });
+});
+
+test('a corrupted checksum comes back as a typed error with its offset', () => {
+  const bad = stream('one', 'two', 'three');
+  bad[27 + 20] ^= 0x20;
+  assert.throws(
+    () => check.check(bad, 'crc32c'),
+    (error) => {
+      assert.equal(error.payload.error.tag, 'checksum-mismatch');
+      assert.equal(error.payload.offset, 27n);
+      assert.equal(error.payload.recordsBefore, 1);
+      return true;
+    },
+  );
+});
+
+test('an upload in pieces, out of order, is assembled by memkit inside the composition', () => {
+  const whole = stream('alpha', 'beta', 'gamma');
+  const pieces = [];
+  for (let offset = 0; offset < whole.length; offset += 10) {
+    pieces.unshift({ offset, data: whole.slice(offset, offset + 10) });
+  }
+  assert.equal(check.checkUpload(pieces, whole.length, undefined, 'crc32c').records, 3);
+  assert.throws(() => check.checkUpload(pieces.slice(1), whole.length, undefined, 'crc32c'), (error) => {
+    assert.equal(error.payload.tag, 'transfer');
+    assert.equal(error.payload.val.tag, 'invalid');
+    return true;
+  });
+});
