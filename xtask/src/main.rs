@@ -11,6 +11,8 @@ use std::time::Instant;
 mod compose;
 mod jco_glue;
 mod python;
+#[cfg(test)]
+mod readme;
 
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 

@@ -10,6 +10,7 @@ mod memory;
 mod people;
 mod pools;
 mod pressure;
+mod readme;
 mod records;
 mod stateful;
 mod text;
