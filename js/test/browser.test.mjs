@@ -167,6 +167,23 @@ test('`using` releases a handle at the end of its block', async () => {
   assert.equal(after, before);
 });
 
+test('errors read with their values in Chromium too', async () => {
+  const [message, tag] = await page.evaluate(async () => {
+    const { bytes } = await import('./memkit/memkit.js');
+    const buffer = bytes.ByteBuffer.fromList(new Uint8Array(4));
+    try {
+      buffer.read(3, 2);
+    } catch (error) {
+      return [error.message, error.payload.tag];
+    } finally {
+      buffer[Symbol.dispose]();
+    }
+    return ['no error', ''];
+  });
+  assert.equal(message, 'out-of-bounds: offset 3, len 2, buffer size 4');
+  assert.equal(tag, 'out-of-bounds');
+});
+
 test('no errors were reported by the page', () => {
   assert.deepEqual(pageErrors, []);
 });

@@ -1,6 +1,7 @@
-//! Two measured patches to the JS glue that jco 1.12.0 generates (`js/dist/memkit.js`).
-//! Both are described, with their figures, in `js/README.md`. Each fails loudly when the code
-//! it expects is not there, so a jco upgrade cannot silently drop them.
+//! Three patches to the JS glue that jco 1.12.0 generates (`js/dist/memkit.js`): a bug fix and
+//! a fast path, both measured, and readable error messages. All are described in
+//! `js/README.md`. Each fails loudly when the code it expects is not there, so a jco upgrade
+//! cannot silently drop them.
 
 /// The glue after [`patch`].
 pub struct Patched {
@@ -9,10 +10,11 @@ pub struct Patched {
     pub resource_list_bindings: usize,
 }
 
-/// Applies both patches.
+/// Applies the three patches.
 pub fn patch(glue: &str) -> Result<Patched, String> {
     let (text, resource_list_bindings) = fix_resource_list_closures(glue);
     let text = ascii_fast_path_in_utf8_encode(&text)?;
+    let text = readable_component_errors(&text)?;
     Ok(Patched {
         text,
         resource_list_bindings,
@@ -78,6 +80,60 @@ fn ascii_fast_path_in_utf8_encode(glue: &str) -> Result<String, String> {
     }
 }
 
+/// jco 1.12.0's message for an error value: `[object Object] (see error.payload)`.
+const OPAQUE_MESSAGE: &str =
+    "    super(enumerable ? `${String(value)} (see error.payload)` : value);\n";
+
+/// The message memkit's errors get instead: the WIT case and its values, for example
+/// `out-of-bounds: offset 4294967295, len 2, buffer size 1048576` or `checksum-mismatch:
+/// stored 0x00000994, computed 0x000009b4`. `error.payload` keeps the typed value. Record
+/// shapes are recognised by their fields, so errors of components composed with memkit
+/// read as well.
+const READABLE_MESSAGE: &str = "    super(enumerable ? describeComponentError(value) : value);\n";
+
+const DESCRIBE_COMPONENT_ERROR: &str = r#"
+/** A readable message for a memkit error value (a WIT variant, record or number). */
+function describeComponentError(value) {
+  const hex = (n) => `0x${(Number(n) >>> 0).toString(16).padStart(8, '0')}`;
+  const numbered = {
+    'out-of-memory': (n) => `could not allocate ${n} bytes`,
+    'too-short': (n) => `${n} bytes, a record needs at least 24`,
+    'trailing-bytes': (n) => `${n} bytes after the checksum`,
+    'payload-too-large': (n) => `declared ${n} bytes, over the reader's max-payload`,
+  };
+  const describe = (v, tag) => {
+    if (v === null || typeof v !== 'object') {
+      return tag in numbered && typeof v === 'number' ? numbered[tag](v) : String(v);
+    }
+    if (typeof v.tag === 'string') return v.val === undefined ? v.tag : `${v.tag}: ${describe(v.val, v.tag)}`;
+    if ('offset' in v && 'len' in v && 'size' in v) return `offset ${v.offset}, len ${v.len}, buffer size ${v.size}`;
+    if ('requested' in v && 'limit' in v) return `requested ${v.requested}, limit ${v.limit}`;
+    if ('expected' in v && 'actual' in v) return `stored ${hex(v.expected)}, computed ${hex(v.actual)}`;
+    if ('declared' in v && 'available' in v) return `declared ${v.declared} bytes, ${v.available} available`;
+    if ('message' in v && 'line' in v && 'column' in v) return `json-error: ${v.message}`;
+    return Object.entries(v).map(([k, x]) => `${k} ${describe(x, k)}`).join(', ');
+  };
+  try {
+    return describe(value, '');
+  } catch {
+    return `${String(value)} (see error.payload)`;
+  }
+}
+"#;
+
+fn readable_component_errors(glue: &str) -> Result<String, String> {
+    match glue.matches(OPAQUE_MESSAGE).count() {
+        1 => Ok(format!(
+            "{}{DESCRIBE_COMPONENT_ERROR}",
+            glue.replacen(OPAQUE_MESSAGE, READABLE_MESSAGE, 1)
+        )),
+        n => Err(format!(
+            "jco glue: expected ComponentError's message once, found it {n} times; \
+             revisit xtask/src/jco_glue.rs for this jco version"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,5 +170,15 @@ mod tests {
     #[test]
     fn a_changed_glue_is_refused() {
         assert!(ascii_fast_path_in_utf8_encode("no encoder here").is_err());
+        assert!(readable_component_errors("no error class here").is_err());
+    }
+
+    #[test]
+    fn component_errors_get_the_describing_message() {
+        let glue = format!("class ComponentError extends Error {{\n  constructor (value) {{\n{OPAQUE_MESSAGE}  }}\n}}\n");
+        let text = readable_component_errors(&glue).unwrap();
+        assert!(text.contains(READABLE_MESSAGE));
+        assert!(text.contains("function describeComponentError(value)"));
+        assert!(!text.contains("(see error.payload)` : value"));
     }
 }

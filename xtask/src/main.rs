@@ -321,7 +321,7 @@ fn transpile(component: &Path) -> Result {
     let patched = jco_glue::patch(&std::fs::read_to_string(&glue)?)?;
     std::fs::write(&glue, patched.text)?;
     eprintln!(
-        "xtask: js/dist/memkit.js patched: {} resource-list bindings made `let`, ASCII fast path in utf8Encode",
+        "xtask: js/dist/memkit.js patched: {} resource-list bindings made `let`, ASCII fast path in utf8Encode, readable error messages",
         patched.resource_list_bindings
     );
     let web_copy = workspace_root().join("web/memkit");
