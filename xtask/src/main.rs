@@ -24,7 +24,8 @@ commands:
   demo    build, then run the article's demo sections in wasmtime
   test    every check: fmt, clippy, native core tests, component build, host tests,
           Node tests and browser tests (installs npm packages and chromium when missing)
-  js      transpile the component with jco into js/dist (and web/memkit for the demo page)
+  js      transpile the component with jco into js/dist (and web/memkit for the demo page),
+          and pack the npm package into target/memkit-<version>.tgz
   serve [port]    build everything and serve web/ on 127.0.0.1 (default port 8080)
   bench   build the package and print memkit against plain JS in Node (see BENCHMARKS.md)
   compose build memkit and the examples that import it (a Rust and a Python component) and
@@ -300,8 +301,14 @@ fn ensure_npm_packages() -> Result {
 }
 
 /// Builds the component and makes the JS package of it.
+/// Builds and transpiles the package, then packs it as a user would get it:
+/// `target/memkit-<version>.tgz` (`npm install <that file>` in any project).
 fn js() -> Result {
-    transpile(&build()?)
+    transpile(&build()?)?;
+    run(Command::new("npm")
+        .args(["pack", "--silent", "--pack-destination"])
+        .arg(target_dir())
+        .current_dir(js_dir()))
 }
 
 /// Transpiles `component` with the pinned jco into `js/dist`, and copies that into

@@ -1,0 +1,81 @@
+// The package a user gets: `npm pack` of js/, installed into a fresh project in a temporary
+// directory (outside the repository, so nothing resolves from here), imported from ESM, and
+// a small TypeScript user file type-checked against its types with `tsc --noEmit`.
+import test, { after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const jsDir = fileURLToPath(new URL('..', import.meta.url));
+const tsc = join(jsDir, 'node_modules/typescript/bin/tsc');
+let project;
+
+/** Runs a command in `cwd`; a failure's message carries what it printed. */
+function run(command, args, cwd) {
+  try {
+    return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    error.message += `\n${error.stdout}${error.stderr}`;
+    throw error;
+  }
+}
+
+before(() => {
+  project = mkdtempSync(join(tmpdir(), 'memkit-user-'));
+  run('npm', ['pack', '--silent', '--pack-destination', project], jsDir);
+  const [tarball] = readdirSync(project).filter((name) => name.endsWith('.tgz'));
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user', private: true, type: 'module' }));
+  run('npm', ['install', '--no-audit', '--no-fund', '--offline', `./${tarball}`], project);
+});
+
+after(() => project && rmSync(project, { recursive: true, force: true }));
+
+test('the tarball carries the glue, the component, the types and the README', () => {
+  const files = readdirSync(join(project, 'node_modules/memkit'), { recursive: true });
+  for (const file of ['package.json', 'README.md', 'dist/memkit.js', 'dist/memkit.d.ts', 'dist/memkit.core.wasm']) {
+    assert.ok(files.includes(file), `${file} is missing from ${files.join(', ')}`);
+  }
+});
+
+test('a fresh project imports it from ESM and calls it', () => {
+  writeFileSync(join(project, 'user.mjs'), `
+    import { bytes, text, records } from 'memkit';
+    const buffer = bytes.ByteBuffer.fromList(new Uint8Array([1, 2, 3]));
+    buffer.append(new Uint8Array([4]));
+    const record = new records.BinaryRecord('crc32c');
+    record.setPayload(buffer.toList());
+    let error = '';
+    try { buffer.read(9, 1); } catch (e) { error = e.message; }
+    console.log(JSON.stringify([text.swapCase('Ok'), Array.from(buffer.toList()), record.serialize().length, error]));
+  `);
+  const output = JSON.parse(run('node', ['user.mjs'], project));
+  assert.deepEqual(output, ['oK', [1, 2, 3, 4], 28, 'out-of-bounds: offset 9, len 1, buffer size 4']);
+});
+
+test('a TypeScript user file type-checks against the types', () => {
+  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, lib: ['es2022', 'dom'] },
+    files: ['user.ts'],
+  }));
+  writeFileSync(join(project, 'user.ts'), `
+    import { bytes, chunks, people } from 'memkit';
+    const buffer: bytes.ByteBuffer = bytes.ByteBuffer.fromList(new Uint8Array([1]));
+    const length: number = buffer.len();
+    const assembler = chunks.ChunkAssembler.create(4, undefined);
+    assembler.writeAt(0, new Uint8Array(4));
+    const person: people.Person = people.personFromJson('{"name":"A","age":1,"email":""}');
+    const json: string = people.personToJson(person);
+    export { length, json };
+  `);
+  run('node', [tsc, '-p', 'tsconfig.json'], project);
+  // A wrong use is refused: the types are real, not \`any\`.
+  writeFileSync(join(project, 'user.ts'), `
+    import { bytes } from 'memkit';
+    const wrong: string = bytes.ByteBuffer.fromList(new Uint8Array([1])).len();
+    export { wrong };
+  `);
+  assert.throws(() => run('node', [tsc, '-p', 'tsconfig.json'], project), /TS2322/);
+});
