@@ -2,6 +2,7 @@
 import * as memkit from './memkit/memkit.js';
 import { crc32c } from './crc32c.js';
 import { runAll } from './bench.js';
+import { assemble } from './memkit/streams.js';
 
 const { memory, bytes, floats, text, people, records, pools, chunks } = memkit;
 const $ = (id) => document.getElementById(id);
@@ -238,40 +239,35 @@ onClick('pool-run', $('pool-result'), () => {
 });
 
 // ── Chunked upload ───────────────────────────────────────────────────────────────────────
-const CHUNK = 64 * 1024;
-
+// The file is streamed (`File.stream()`) into memkit's chunk assembler by `assemble` from the
+// package's Web Streams adapters: a piece at a time, with progress, verified by CRC-32C.
 $('upload-file').addEventListener('change', async () => {
   const file = $('upload-file').files[0];
   if (!file) return;
   const status = $('upload-status');
   status.classList.remove('error');
   try {
-    const data = new Uint8Array(await file.arrayBuffer());
-    const crc = crc32c(data);
-    status.textContent = `${file.name}: ${data.length.toLocaleString()} bytes, CRC-32C computed in JS: ${hex(crc)}`;
-    const assembler = chunks.ChunkAssembler.create(data.length, crc);
-    const count = Math.ceil(data.length / CHUNK);
-    // Out of order: odd chunks first, then even ones, each half backwards.
-    const order = [...Array(count).keys()].sort((a, b) => (a % 2) - (b % 2) || b - a);
-    for (const [sent, k] of order.entries()) {
-      assembler.writeAt(k * CHUNK, data.subarray(k * CHUNK, (k + 1) * CHUNK));
-      if (sent % 4 === 3 || sent === count - 1) {
-        const progress = assembler.progress();
+    // The uploader's side: a CRC-32C computed in JS over the whole file.
+    const crc = crc32c(new Uint8Array(await file.arrayBuffer()));
+    status.textContent = `${file.name}: ${file.size.toLocaleString()} bytes, CRC-32C computed in JS: ${hex(crc)}`;
+    let pieces = 0;
+    let painted = 0;
+    const buffer = await assemble(file.stream(), {
+      totalSize: file.size,
+      crc32c: crc,
+      as: 'buffer',
+      onProgress: ({ received, totalSize, progress }) => {
+        pieces++;
+        if (progress < 1 && performance.now() - painted < 50) return;
+        painted = performance.now();
         $('upload-progress').value = progress;
         $('upload-percent').textContent = `${Math.floor(progress * 100)} %`;
-        const missing = assembler.missing();
-        $('upload-missing').textContent = `${missing.length} missing spans` +
-          (missing.length ? `: ${missing.slice(0, 4).map((s) => `${s.offset}+${s.len}`).join(', ')}${missing.length > 4 ? ', …' : ''}` : '');
-        await new Promise((resolve) => setTimeout(resolve, 0)); // let the progress paint
-      }
-    }
-    $('upload-progress').value = assembler.progress();
-    $('upload-percent').textContent = `${Math.floor(assembler.progress() * 100)} %`;
-    const buffer = assembler.finish();
+        $('upload-missing').textContent = `${(totalSize - received).toLocaleString()} bytes to go`;
+      },
+    });
     const received = buffer.len();
     buffer[Symbol.dispose]();
-    assembler[Symbol.dispose]();
-    status.textContent += `\nmemkit assembled ${received.toLocaleString()} bytes from ${count} chunks sent out of order ` +
+    status.textContent += `\nmemkit assembled ${received.toLocaleString()} bytes streamed in ${pieces} pieces ` +
       `and verified CRC-32C ${hex(crc)}: match`;
   } catch (error) {
     status.textContent += `\nerror: ${describeError(error)}`;

@@ -35,7 +35,7 @@ after(() => project && rmSync(project, { recursive: true, force: true }));
 
 test('the tarball carries the glue, the component, the types and the README', () => {
   const files = readdirSync(join(project, 'node_modules/memkit'), { recursive: true });
-  for (const file of ['package.json', 'README.md', 'dist/memkit.js', 'dist/memkit.d.ts', 'dist/memkit.core.wasm']) {
+  for (const file of ['package.json', 'README.md', 'dist/memkit.js', 'dist/memkit.d.ts', 'dist/memkit.core.wasm', 'dist/streams.js', 'dist/streams.d.ts']) {
     assert.ok(files.includes(file), `${file} is missing from ${files.join(', ')}`);
   }
 });
@@ -43,16 +43,18 @@ test('the tarball carries the glue, the component, the types and the README', ()
 test('a fresh project imports it from ESM and calls it', () => {
   writeFileSync(join(project, 'user.mjs'), `
     import { bytes, text, records } from 'memkit';
+    import { assemble } from 'memkit/streams';
+    const streamed = await assemble(ReadableStream.from([new Uint8Array([7, 8])]), { totalSize: 2 });
     const buffer = bytes.ByteBuffer.fromList(new Uint8Array([1, 2, 3]));
     buffer.append(new Uint8Array([4]));
     const record = new records.BinaryRecord('crc32c');
     record.setPayload(buffer.toList());
     let error = '';
     try { buffer.read(9, 1); } catch (e) { error = e.message; }
-    console.log(JSON.stringify([text.swapCase('Ok'), Array.from(buffer.toList()), record.serialize().length, error]));
+    console.log(JSON.stringify([text.swapCase('Ok'), Array.from(buffer.toList()), record.serialize().length, error, Array.from(streamed)]));
   `);
   const output = JSON.parse(run('node', ['user.mjs'], project));
-  assert.deepEqual(output, ['oK', [1, 2, 3, 4], 28, 'out-of-bounds: offset 9, len 1, buffer size 4']);
+  assert.deepEqual(output, ['oK', [1, 2, 3, 4], 28, 'out-of-bounds: offset 9, len 1, buffer size 4', [7, 8]]);
 });
 
 test('a TypeScript user file type-checks against the types', () => {
@@ -62,13 +64,17 @@ test('a TypeScript user file type-checks against the types', () => {
   }));
   writeFileSync(join(project, 'user.ts'), `
     import { bytes, chunks, people } from 'memkit';
+    import { assemble, recordStream, type Frame } from 'memkit/streams';
+    const frames: TransformStream<Uint8Array, Frame> = recordStream({ checksum: 'sum32' });
+    const assembled: Promise<Uint8Array> = assemble(new ReadableStream<Uint8Array>(), { totalSize: 0 });
+    const held: Promise<bytes.ByteBuffer> = assemble(new ReadableStream<Uint8Array>(), { totalSize: 0, as: 'buffer' });
     const buffer: bytes.ByteBuffer = bytes.ByteBuffer.fromList(new Uint8Array([1]));
     const length: number = buffer.len();
     const assembler = chunks.ChunkAssembler.create(4, undefined);
     assembler.writeAt(0, new Uint8Array(4));
     const person: people.Person = people.personFromJson('{"name":"A","age":1,"email":""}');
     const json: string = people.personToJson(person);
-    export { length, json };
+    export { length, json, frames, assembled, held };
   `);
   run('node', [tsc, '-p', 'tsconfig.json'], project);
   // A wrong use is refused: the types are real, not \`any\`.

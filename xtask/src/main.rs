@@ -331,6 +331,10 @@ fn transpile(component: &Path) -> Result {
         "xtask: js/dist/memkit.js patched: {} resource-list bindings made `let`, ASCII fast path in utf8Encode, readable error messages",
         patched.resource_list_bindings
     );
+    // The hand-written modules of the package (Web Streams adapters) go next to the glue.
+    for file in ["streams.js", "streams.d.ts"] {
+        std::fs::copy(js_dir().join("src").join(file), dist.join(file))?;
+    }
     let web_copy = workspace_root().join("web/memkit");
     if web_copy.exists() {
         std::fs::remove_dir_all(&web_copy)?;
