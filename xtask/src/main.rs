@@ -28,6 +28,9 @@ commands:
           and pack the npm package into target/memkit-<version>.tgz
   serve [port]    build everything and serve web/ on 127.0.0.1 (default port 8080)
   bench   build the package and print memkit against plain JS in Node (see BENCHMARKS.md)
+  cargo-component  the alternative build: `cargo component build --release` of memkit
+          (installs cargo-component 0.21.1 when missing), checked like `build` and run through
+          the host tests; not part of `test` (the install takes about 5 minutes)
   compose build memkit and the examples that import it (a Rust and a Python component) and
           plug memkit into each with wac-graph: target/composed/<name>.wasm
   fuzz [seconds]  fuzz the record decoder and reader with cargo-fuzz (default 60 s each)
@@ -45,6 +48,7 @@ fn main() -> ExitCode {
         Some("fuzz-host") => fuzz_host(args.get(1).map(String::as_str)),
         Some("js") => js(),
         Some("bench") => bench(),
+        Some("cargo-component") => cargo_component(),
         Some("compose") => build()
             .and_then(|memkit| compose::compose_with(&memkit))
             .map(drop),
@@ -174,6 +178,55 @@ fn build() -> Result<PathBuf> {
 struct Surface {
     imports: Vec<String>,
     exports: Vec<String>,
+}
+
+/// The cargo-component version `cargo xtask cargo-component` installs and uses.
+const CARGO_COMPONENT_VERSION: &str = "0.21.1";
+
+/// Builds memkit with `cargo component build --release --target wasm32-unknown-unknown`,
+/// installing cargo-component when missing, checks the result as [`build`] does (no imports,
+/// the same exports) and runs the host tests against it. README ("Building with
+/// cargo-component") says why `cargo xtask build` stays the supported build.
+fn cargo_component() -> Result {
+    ensure_wasm_target()?;
+    let installed = Command::new("cargo")
+        .args(["component", "--version"])
+        .output()
+        .map(|out| String::from_utf8_lossy(&out.stdout).contains(CARGO_COMPONENT_VERSION))
+        .unwrap_or(false);
+    if !installed {
+        run(Command::new("cargo").args([
+            "install",
+            "--locked",
+            &format!("cargo-component@{CARGO_COMPONENT_VERSION}"),
+        ]))?;
+    }
+    run(Command::new("cargo")
+        .args(["component", "build", "--release", "--target", WASM_TARGET])
+        .args(["--package", "memkit"])
+        .current_dir(workspace_root()))?;
+    let built = target_dir()
+        .join(WASM_TARGET)
+        .join("release")
+        .join("memkit.wasm");
+    let component = std::fs::read(&built)?;
+    let surface = component_surface(&component)?;
+    let expected = component_surface(&std::fs::read(build()?)?)?;
+    if !surface.imports.is_empty() || surface.exports != expected.exports {
+        return Err(format!(
+            "cargo component built a different surface: imports {:?}, exports {:?}",
+            surface.imports, surface.exports
+        )
+        .into());
+    }
+    eprintln!(
+        "xtask: cargo component wrote {} ({:.1} KiB), imports: none, the same exports",
+        built.display(),
+        component.len() as f64 / 1024.0
+    );
+    run(cargo()
+        .args(["test", "--release", "--package", "host-test"])
+        .env("MEMKIT_WASM", &built))
 }
 
 /// A core module built with wit-bindgen made a component (its WIT is embedded in a custom
