@@ -1,8 +1,7 @@
 // The demo page: one function per section, each calling memkit and rendering what came back.
 import * as memkit from './memkit/memkit.js';
-import { crc32c } from './crc32c.js';
 import { runAll } from './bench.js';
-import { assemble } from './memkit/streams.js';
+import { floatInput, floatJob } from './float-job.js';
 
 const { memory, bytes, floats, text, people, records, pools, chunks } = memkit;
 const $ = (id) => document.getElementById(id);
@@ -95,20 +94,70 @@ onClick('bytes-run', $('bytes-result'), () => {
   $('bytes-result').textContent = lines.join('\n');
 });
 
+// ── A module Web Worker with its own memkit, for the float and upload work ───────────────
+const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+const workerReady = new Promise((resolve) => {
+  worker.addEventListener('message', function ready({ data }) {
+    if (!data.ready) return;
+    worker.removeEventListener('message', ready);
+    resolve();
+  });
+});
+let lastJob = 0;
+
+/** Runs `job` in the worker: `transfer` lists ArrayBuffers handed over (not copied). */
+async function inWorker(job, args, { transfer = [], onProgress } = {}) {
+  await workerReady;
+  const id = ++lastJob;
+  return new Promise((resolve, reject) => {
+    const listen = ({ data }) => {
+      if (data.id !== id) return;
+      if ('progress' in data) {
+        onProgress?.(data.progress);
+        return;
+      }
+      worker.removeEventListener('message', listen);
+      if ('error' in data) reject(Object.assign(new Error(data.error.message), { payload: data.error.payload }));
+      else resolve(data.result);
+    };
+    worker.addEventListener('message', listen);
+    worker.postMessage({ id, job, ...args }, transfer);
+  });
+}
+
+/** Runs `work` while a 5 ms heartbeat measures the page's longest stall; [result, stall ms]. */
+async function measuringStalls(work) {
+  let last = performance.now();
+  let longest = 0;
+  const beat = () => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  };
+  const timer = setInterval(beat, 5);
+  try {
+    const result = await work();
+    beat();
+    return [result, longest];
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 // ── Float buffer ─────────────────────────────────────────────────────────────────────────
-onClick('floats-run', $('floats-result'), () => {
-  const input = Float32Array.from({ length: 1_000_000 }, (_, i) => i * 1e-3);
-  const buffer = floats.FloatBuffer.fromList(input);
-  const start = performance.now();
-  buffer.process();
-  const took = performance.now() - start;
-  const stats = buffer.stats();
-  const first = [...buffer.read(0, 4)].map((x) => x.toFixed(6)).join(', ');
-  buffer[Symbol.dispose]();
+onClick('floats-run', $('floats-result'), async () => {
+  const rounds = Math.max(1, Number($('floats-rounds').value) || 1);
+  const useWorker = $('floats-worker').checked;
+  const input = floatInput();
+  const [{ took, first, stats }, stall] = await measuringStalls(() => (useWorker
+    ? inWorker('floats', { input, rounds }, { transfer: [input.buffer] })
+    : floatJob(memkit, input, rounds)));
   $('floats-result').textContent = [
-    `process (tan∘cos∘sin) of 1,000,000 floats: ${ms(took)}`,
-    `first values: ${first}`,
+    `process (tan∘cos∘sin) of 1,000,000 floats${rounds > 1 ? `, ${rounds} rounds` : ''}: ${ms(took)}, ` +
+      (useWorker ? 'in a Web Worker' : 'on the main thread'),
+    `first values: ${first.map((x) => x.toFixed(6)).join(', ')}`,
     `sum ${stats.sum.toFixed(4)} · min ${stats.min.toFixed(6)} · max ${stats.max.toFixed(6)} · mean ${stats.mean.toFixed(6)}`,
+    `the page's longest stall meanwhile: ${ms(stall)}`,
   ].join('\n');
 });
 
@@ -239,41 +288,35 @@ onClick('pool-run', $('pool-result'), () => {
 });
 
 // ── Chunked upload ───────────────────────────────────────────────────────────────────────
-// The file is streamed (`File.stream()`) into memkit's chunk assembler by `assemble` from the
-// package's Web Streams adapters: a piece at a time, with progress, verified by CRC-32C.
+// In the worker: the file is streamed (`File.stream()`) into memkit's chunk assembler by
+// `assemble` from the package's Web Streams adapters, a piece at a time, verified by the
+// CRC-32C computed there in JS; the page only shows the progress.
 $('upload-file').addEventListener('change', async () => {
   const file = $('upload-file').files[0];
   if (!file) return;
   const status = $('upload-status');
   status.classList.remove('error');
+  status.textContent = `${file.name}: ${file.size.toLocaleString()} bytes`;
+  let painted = 0;
+  const onProgress = ({ crc, received, totalSize, progress }) => {
+    if (crc !== undefined) {
+      status.textContent += `, CRC-32C computed in JS: ${hex(crc)}`;
+      return;
+    }
+    if (progress < 1 && performance.now() - painted < 50) return;
+    painted = performance.now();
+    $('upload-progress').value = progress;
+    $('upload-percent').textContent = `${Math.floor(progress * 100)} %`;
+    $('upload-missing').textContent = `${(totalSize - received).toLocaleString()} bytes to go`;
+  };
   try {
-    // The uploader's side: a CRC-32C computed in JS over the whole file.
-    const crc = crc32c(new Uint8Array(await file.arrayBuffer()));
-    status.textContent = `${file.name}: ${file.size.toLocaleString()} bytes, CRC-32C computed in JS: ${hex(crc)}`;
-    let pieces = 0;
-    let painted = 0;
-    const buffer = await assemble(file.stream(), {
-      totalSize: file.size,
-      crc32c: crc,
-      as: 'buffer',
-      onProgress: ({ received, totalSize, progress }) => {
-        pieces++;
-        if (progress < 1 && performance.now() - painted < 50) return;
-        painted = performance.now();
-        $('upload-progress').value = progress;
-        $('upload-percent').textContent = `${Math.floor(progress * 100)} %`;
-        $('upload-missing').textContent = `${(totalSize - received).toLocaleString()} bytes to go`;
-      },
-    });
-    const received = buffer.len();
-    buffer[Symbol.dispose]();
+    const { received, pieces, crc } = await inWorker('upload', { file }, { onProgress });
     status.textContent += `\nmemkit assembled ${received.toLocaleString()} bytes streamed in ${pieces} pieces ` +
       `and verified CRC-32C ${hex(crc)}: match`;
   } catch (error) {
     status.textContent += `\nerror: ${describeError(error)}`;
     status.classList.add('error');
   }
-  sampleMemory();
 });
 
 // ── Benchmarks ───────────────────────────────────────────────────────────────────────────

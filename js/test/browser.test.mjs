@@ -84,6 +84,38 @@ test('float buffer: process, sum and stats of a million floats', async () => {
   assert.ok(Math.abs(sum - 1013219.04) < 1, `sum ${sum}`);
 });
 
+test('float work in the Web Worker leaves the page answering; on the main thread it stalls it', async () => {
+  const clear = () => page.evaluate(() => {
+    document.getElementById('floats-result').textContent = '';
+    document.getElementById('swap-output').textContent = '';
+  });
+  const stallOf = (text) => {
+    const [, value, unit] = /longest stall meanwhile: ([\d.]+) (ms|µs)/.exec(text);
+    return unit === 'ms' ? Number(value) : Number(value) / 1000;
+  };
+  await page.fill('#floats-rounds', '40');
+  await page.fill('#swap-input', 'Still Here');
+  // In the worker: the page answers a click while the work runs.
+  await page.setChecked('#floats-worker', true);
+  await clear();
+  await page.click('#floats-run');
+  await page.click('#swap-run');
+  await page.waitForFunction(() => document.getElementById('swap-output').textContent === 'sTILL hERE');
+  assert.equal(await textOf('floats-result'), '', 'the swap answered before the float work ended');
+  await page.waitForFunction(() => /longest stall/.test(document.getElementById('floats-result').textContent), null, { timeout: 60_000 });
+  const inWorker = await textOf('floats-result');
+  // On the main thread: the page stalls for as long as the work.
+  await page.setChecked('#floats-worker', false);
+  await clear();
+  const onMain = await clickAndWait('floats-run', 'floats-result', /longest stall/);
+  console.log(`# page's longest stall, 40 rounds of a million floats: in the worker ${stallOf(inWorker)} ms, on the main thread ${stallOf(onMain)} ms`);
+  assert.match(inWorker, /in a Web Worker/);
+  assert.match(onMain, /on the main thread/);
+  assert.ok(stallOf(onMain) > 3 * stallOf(inWorker), `${stallOf(onMain)} ms vs ${stallOf(inWorker)} ms`);
+  await page.fill('#floats-rounds', '1');
+  await page.setChecked('#floats-worker', true);
+});
+
 test('swap case', async () => {
   await page.fill('#swap-input', 'Hello, WebAssembly! Grüße');
   const out = await clickAndWait('swap-run', 'swap-output', /\S/);
