@@ -1,4 +1,5 @@
-//! `cargo xtask compose`: memkit plugged into the components in `examples/` that import it,
+//! `cargo xtask compose`: memkit plugged into the components in `examples/` that import it
+//! (record-check, record-service, python-guest),
 //! with the `wac-graph` library (what `wac plug` does), each result validated and written to
 //! `target/composed/<name>.wasm`.
 
@@ -29,6 +30,12 @@ const RECORD_CHECK: Consumer = Consumer {
     self_contained: true,
 };
 
+const RECORD_SERVICE: Consumer = Consumer {
+    name: "record-service",
+    package: "memkit:record-service",
+    self_contained: false,
+};
+
 const PYTHON_GUEST: Consumer = Consumer {
     name: "python-guest",
     package: "memkit:python-guest",
@@ -45,6 +52,7 @@ fn composed_path(name: &str) -> PathBuf {
 pub fn compose_with(memkit: &Path) -> Result<PathBuf> {
     let memkit = std::fs::read(memkit)?;
     let record_check = plug_and_write(&memkit, &RECORD_CHECK, &build_record_check()?)?;
+    plug_and_write(&memkit, &RECORD_SERVICE, &build_record_service()?)?;
     plug_and_write(&memkit, &PYTHON_GUEST, &build_python_guest()?)?;
     Ok(record_check)
 }
@@ -66,6 +74,29 @@ fn build_record_check() -> Result<Vec<u8>> {
         .join("record_check.wasm");
     componentize(&std::fs::read(&module)?)
 }
+
+/// `examples/record-service`, a wasi:http service: for `wasm32-wasip2`, rustc links the
+/// component itself.
+fn build_record_service() -> Result<Vec<u8>> {
+    crate::ensure_target(WASIP2_TARGET)?;
+    run(cargo().args([
+        "build",
+        "--package",
+        "record-service",
+        "--profile",
+        "component",
+        "--target",
+        WASIP2_TARGET,
+    ]))?;
+    let component = target_dir()
+        .join(WASIP2_TARGET)
+        .join("component")
+        .join("record-service.wasm");
+    Ok(std::fs::read(&component)?)
+}
+
+/// The target of components that import WASI, built by rustc as components.
+const WASIP2_TARGET: &str = "wasm32-wasip2";
 
 /// `examples/python-guest`, a Python component, built by componentize-py.
 fn build_python_guest() -> Result<Vec<u8>> {

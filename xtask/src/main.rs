@@ -118,6 +118,11 @@ fn run(command: &mut Command) -> Result {
 /// Installs the wasm target through rustup when it is missing (the pinned toolchain file
 /// usually has done so already).
 fn ensure_wasm_target() -> Result {
+    ensure_target(WASM_TARGET)
+}
+
+/// Installs a rustup target when it is missing.
+fn ensure_target(target: &str) -> Result {
     let installed = Command::new("rustup")
         .args(["target", "list", "--installed"])
         .current_dir(workspace_root())
@@ -125,10 +130,10 @@ fn ensure_wasm_target() -> Result {
         .map_err(|e| format!("cannot run rustup: {e}"))?;
     if !String::from_utf8_lossy(&installed.stdout)
         .lines()
-        .any(|t| t.trim() == WASM_TARGET)
+        .any(|t| t.trim() == target)
     {
         run(Command::new("rustup")
-            .args(["target", "add", WASM_TARGET])
+            .args(["target", "add", target])
             .current_dir(workspace_root()))?;
     }
     Ok(())
@@ -304,6 +309,16 @@ fn test() -> Result {
         "record-check",
         "--target",
         WASM_TARGET,
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    run(cargo().args([
+        "clippy",
+        "--package",
+        "record-service",
+        "--target",
+        "wasm32-wasip2",
         "--",
         "-D",
         "warnings",
