@@ -22,6 +22,7 @@ wasmtime::component::bindgen!({
 
 pub mod composed;
 pub mod stateful;
+pub mod tenants;
 
 pub use exports::memkit::core::memory::MemoryInfo;
 pub use exports::memkit::core::types::{Error, LimitExceeded, OutOfBounds};

@@ -13,4 +13,5 @@ mod pressure;
 mod readme;
 mod records;
 mod stateful;
+mod tenants;
 mod text;
