@@ -3,52 +3,21 @@
 // 127.0.0.1 at a free port; every kind of body, then the server is stopped.
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { records } from 'memkit';
+import { serveComponent } from '../scripts/wasmtime-serve.mjs';
 
 const component = fileURLToPath(new URL('../../target/composed/record-service.wasm', import.meta.url));
-let server;
+let served;
 let base;
 
-/** A port nothing listens on now. */
-const freePort = () => new Promise((resolve, reject) => {
-  const probe = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = probe.address();
-    probe.close(() => resolve(port));
-  }).on('error', reject);
-});
-
 before(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(process.env.WASMTIME ?? 'wasmtime', ['serve', '-Scli', '--addr', `127.0.0.1:${port}`, component], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let log = '';
-  server.stderr.on('data', (chunk) => (log += chunk));
-  // Ready when it answers; it compiles the component first. Bounded to 60 s.
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (server.exitCode !== null) throw new Error(`wasmtime serve exited: ${log}`);
-    try {
-      await fetch(`${base}/`);
-      return;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`wasmtime serve did not answer in 60 s: ${log}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
+  served = await serveComponent(component);
+  base = served.url;
 });
 
-after(async () => {
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    await exited;
-  }
-});
+after(async () => served?.stop());
 
 /** CRC-32C records with the given payload sizes, serialized and concatenated. */
 function stream(...sizes) {
@@ -109,9 +78,31 @@ test('sum32 is chosen by the query; an unknown checksum is 400', async () => {
   assert.equal((await post(frame, { path: '/records?checksum=md5' })).status, 400);
 });
 
-test('a body over 16 MiB: 413', async () => {
-  const { status } = await post(new Uint8Array((16 << 20) + 1));
+/**
+ * Sends headers and the first `send` bytes of a body, then waits for the answer without
+ * finishing the body: the service must refuse it without reading it all. (A client that
+ * kept writing would race the server closing the connection.)
+ */
+function refusedEarly(headers, send) {
+  return new Promise((resolve, reject) => {
+    const request = http.request(`${base}/records`, { method: 'POST', headers }, (response) => {
+      let text = '';
+      response.on('data', (chunk) => (text += chunk));
+      response.on('end', () => {
+        request.destroy();
+        resolve({ status: response.statusCode, json: JSON.parse(text) });
+      });
+    });
+    // The server may close its side once it has answered: the rest of the body is refused.
+    request.on('error', (error) => ['ECONNRESET', 'EPIPE'].includes(error.code) || reject(error));
+    for (let at = 0; at < send; at += 1 << 20) request.write(new Uint8Array(Math.min(1 << 20, send - at)));
+  });
+}
+
+test('a body declared over 16 MiB: 413 before it is read', async () => {
+  const { status, json } = await refusedEarly({ 'content-length': String((16 << 20) + 1) }, 1024);
   assert.equal(status, 413);
+  assert.match(json.error, /over 16777216 bytes/);
 });
 
 test('a few MiB streamed in chunks are framed as they arrive', async () => {

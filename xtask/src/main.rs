@@ -185,6 +185,28 @@ struct Surface {
     exports: Vec<String>,
 }
 
+/// The wasmtime-cli that serves the composed record-service: the host tests' wasmtime.
+const WASMTIME_CLI_VERSION: &str = "48.0.8";
+
+/// Installs `wasmtime` (for `wasmtime serve`) with `cargo install --locked` when the one on
+/// the PATH is missing or another version. The build takes about 10 minutes on 2 cores, once:
+/// it lands in cargo's bin directory, outside the project, so later clones find it.
+fn ensure_wasmtime_cli() -> Result {
+    let installed = Command::new("wasmtime")
+        .arg("--version")
+        .output()
+        .map(|out| String::from_utf8_lossy(&out.stdout).contains(WASMTIME_CLI_VERSION))
+        .unwrap_or(false);
+    if !installed {
+        run(Command::new("cargo").args([
+            "install",
+            "--locked",
+            &format!("wasmtime-cli@{WASMTIME_CLI_VERSION}"),
+        ]))?;
+    }
+    Ok(())
+}
+
 /// The cargo-component version `cargo xtask cargo-component` installs and uses.
 const CARGO_COMPONENT_VERSION: &str = "0.21.1";
 
@@ -342,7 +364,8 @@ fn test() -> Result {
     transpile(&component)?;
     transpile_composed(&composed_record_check)?;
     ensure_chromium()?;
-    step("Node and browser tests");
+    ensure_wasmtime_cli()?;
+    step("Node and browser tests (and the composed record-service under wasmtime serve)");
     run(Command::new("node")
         .args(["--test", "test/"])
         .current_dir(js_dir()))?;
