@@ -27,7 +27,8 @@ commands:
   js      transpile the component with jco into js/dist (and web/memkit for the demo page),
           and pack the npm package into target/memkit-<version>.tgz
   serve [port]    build everything and serve web/ on 127.0.0.1 (default port 8080)
-  bench   build the package and print memkit against plain JS in Node (see BENCHMARKS.md)
+  bench   print the tables of BENCHMARKS.md: memkit against plain JS in Node, the served
+          record-service under load (20 000 requests, 8 in flight), the many-tenants host
   cargo-component  the alternative build: `cargo component build --release` of memkit
           (installs cargo-component 0.21.1 when missing), checked like `build` and run through
           the host tests; not part of `test` (the install takes about 5 minutes)
@@ -481,11 +482,26 @@ fn ensure_chromium() -> Result {
 }
 
 /// Builds the package and runs the benchmark table in Node (the same scenarios as the page).
+/// The benchmarks whose tables BENCHMARKS.md holds: memkit against plain JS in Node, the
+/// served record-service under load, and the many-tenants host.
 fn bench() -> Result {
     js()?;
     run(Command::new("node")
         .arg("bench/run.mjs")
-        .current_dir(js_dir()))
+        .current_dir(js_dir()))?;
+    compose::compose_with(&component_path())?;
+    ensure_wasmtime_cli()?;
+    run(Command::new("node")
+        .args(["bench/serve.mjs", "20000", "8"])
+        .current_dir(js_dir()))?;
+    run(cargo().args([
+        "run",
+        "--release",
+        "--package",
+        "host-test",
+        "--bin",
+        "tenants",
+    ]))
 }
 
 /// Builds everything and serves `web/` until interrupted.
