@@ -58,7 +58,7 @@ fn a_tenant_that_exhausts_memory_traps_and_loops_leaves_another_upload_intact(
         fuel_per_call: 2_000_000_000,
     })?;
     let data: Vec<u8> = (0..4 * MIB as u32)
-        .map(|i| (i * 2654435761u32 >> 13) as u8)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
         .collect();
     let half = data.len() / 2;
 
