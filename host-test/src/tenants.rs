@@ -80,14 +80,22 @@ impl Tenants {
 
     /// A new tenant: a store with its memory cap and fuel, and an instance from the pool.
     pub fn tenant(&self) -> wasmtime::Result<TenantInstance> {
+        let mut store = self.store();
+        let api = self.pre.instantiate(&mut store)?;
+        Ok(TenantInstance { store, api })
+    }
+
+    /// A tenant's store, before it holds an instance: its memory cap and its fuel.
+    pub fn store(&self) -> Store<Tenant> {
         let limits = StoreLimitsBuilder::new()
             .memory_size(self.fleet.memory_per_tenant)
             .build();
         let mut store = Store::new(&self.engine, Tenant { limits });
         store.limiter(|tenant| &mut tenant.limits);
-        store.set_fuel(self.fleet.fuel_per_call)?;
-        let api = self.pre.instantiate(&mut store)?;
-        Ok(TenantInstance { store, api })
+        store
+            .set_fuel(self.fleet.fuel_per_call)
+            .expect("fuel is enabled in this engine");
+        store
     }
 }
 

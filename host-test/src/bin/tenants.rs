@@ -40,6 +40,19 @@ fn on_demand_instantiation(count: u32) -> wasmtime::Result<Duration> {
     Ok(times[times.len() / 2])
 }
 
+/// Median time of making a tenant's `Store` alone (limits and fuel, no instance).
+fn store_alone(tenants: &Tenants, count: u32) -> Duration {
+    let mut times = Vec::new();
+    for _ in 0..count {
+        let started = Instant::now();
+        let store = tenants.store();
+        times.push(started.elapsed());
+        drop(store);
+    }
+    times.sort();
+    times[times.len() / 2]
+}
+
 fn main() -> wasmtime::Result<()> {
     let tenants = Tenants::new(Fleet {
         tenants: 10_000,
@@ -48,6 +61,7 @@ fn main() -> wasmtime::Result<()> {
     })?;
     let pooled = instantiation_time(&tenants, 5_000)?;
     let on_demand = on_demand_instantiation(5_000)?;
+    let store = store_alone(&tenants, 5_000);
     let mut idle = tenants.tenant()?;
     let idle_pages = idle.memory_info()?.pages;
     drop(idle);
@@ -74,6 +88,7 @@ fn main() -> wasmtime::Result<()> {
     println!(
         "| instantiation, on-demand allocator + InstancePre (median of 5000) | {on_demand:.1?} |"
     );
+    println!("| of which a tenant's Store alone (limits, fuel; median of 5000) | {store:.1?} |");
     println!(
         "| linear memory of an idle tenant | {idle_pages} page ({} KiB) |",
         idle_pages * 64
