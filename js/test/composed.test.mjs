@@ -3,26 +3,11 @@
 // works in JS like memkit itself. The records are made with the memkit package.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { records } from 'memkit';
+import { serializedRecords } from './helpers.mjs';
 import { check } from '../dist-composed/record-check/record-check.js';
 
-/** A stream of serialized CRC-32C records with the given payloads. */
-function stream(...payloads) {
-  const frames = payloads.map((payload) => {
-    const record = new records.BinaryRecord('crc32c');
-    record.setPayload(new TextEncoder().encode(payload));
-    const frame = record.serialize();
-    record[Symbol.dispose]();
-    return frame;
-  });
-  const out = new Uint8Array(frames.reduce((n, f) => n + f.length, 0));
-  let at = 0;
-  for (const frame of frames) {
-    out.set(frame, at);
-    at += frame.length;
-  }
-  return out;
-}
+/** A stream of CRC-32C records with the given payloads (strings). */
+const stream = (...payloads) => serializedRecords(payloads.map((p) => new TextEncoder().encode(p)));
 
 test('the composed record-check counts a valid stream', () => {
   assert.deepEqual(check.check(stream('one', '', 'three'), 'crc32c'), { records: 3, payloadBytes: 8n });

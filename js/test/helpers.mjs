@@ -1,6 +1,6 @@
 // Shared by the Node tests: error assertions and a leak guard over memory.info().
 import assert from 'node:assert/strict';
-import { memory } from 'memkit';
+import { memory, records } from 'memkit';
 
 /** Asserts that `fn` throws jco's ComponentError whose payload has `tag` (and `val`, if given). */
 export function assertComponentError(fn, tag, val) {
@@ -17,4 +17,30 @@ export function withoutLeaks(body) {
   const before = memory.info().usedBytes;
   body();
   assert.equal(memory.info().usedBytes, before, 'component memory leaked');
+}
+
+/** `parts` (Uint8Arrays) one after the other in a new Uint8Array. */
+export function concat(parts) {
+  const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+/**
+ * A stream of records made by memkit: each payload (a Uint8Array) serialized as a record of
+ * `kind`, with the header `header(index, payload)` gives (16 zero bytes by default).
+ */
+export function serializedRecords(payloads, { kind = 'crc32c', header } = {}) {
+  return concat(payloads.map((payload, index) => {
+    const record = new records.BinaryRecord(kind);
+    if (header) record.setHeader(header(index, payload));
+    record.setPayload(payload);
+    const frame = record.serialize();
+    record[Symbol.dispose]();
+    return frame;
+  }));
 }

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { records } from 'memkit';
+import { serializedRecords } from './helpers.mjs';
 import { serveComponent } from '../scripts/wasmtime-serve.mjs';
 
 const component = fileURLToPath(new URL('../../target/composed/record-service.wasm', import.meta.url));
@@ -19,23 +20,8 @@ before(async () => {
 
 after(async () => served?.stop());
 
-/** CRC-32C records with the given payload sizes, serialized and concatenated. */
-function stream(...sizes) {
-  const frames = sizes.map((size, i) => {
-    const record = new records.BinaryRecord('crc32c');
-    record.setPayload(new Uint8Array(size).fill(i));
-    const frame = record.serialize();
-    record[Symbol.dispose]();
-    return frame;
-  });
-  const out = new Uint8Array(frames.reduce((n, f) => n + f.length, 0));
-  let at = 0;
-  for (const frame of frames) {
-    out.set(frame, at);
-    at += frame.length;
-  }
-  return out;
-}
+/** CRC-32C records of the given payload sizes, record `i` filled with byte `i`. */
+const stream = (...sizes) => serializedRecords(sizes.map((size, i) => new Uint8Array(size).fill(i)));
 
 async function post(body, { path = '/records?checksum=crc32c', method = 'POST', ...init } = {}) {
   const response = await fetch(`${base}${path}`, { method, body, ...init });

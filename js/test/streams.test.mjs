@@ -2,30 +2,11 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { records, memory } from 'memkit';
+import { concat, serializedRecords } from './helpers.mjs';
 import { assemble, recordStream } from 'memkit/streams';
 
-/** CRC-32C records with the given payloads, serialized and concatenated. */
-function stream(...payloads) {
-  const frames = payloads.map((payload) => {
-    const record = new records.BinaryRecord('crc32c');
-    record.setHeader(new Uint8Array(16).fill(payload.length));
-    record.setPayload(payload);
-    const frame = record.serialize();
-    record[Symbol.dispose]();
-    return frame;
-  });
-  return concat(frames);
-}
-
-function concat(parts) {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
+/** CRC-32C records with the given payloads, each header filled with its payload's length. */
+const stream = (...payloads) => serializedRecords(payloads, { header: (_, payload) => new Uint8Array(16).fill(payload.length) });
 
 /** `bytes` cut into pieces of `size`. */
 const pieces = (bytes, size) => Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.slice(i * size, (i + 1) * size));
