@@ -189,6 +189,13 @@ impl Report {
     }
 }
 
+impl Report {
+    /// Calls made per second of the run.
+    pub fn calls_per_second(&self) -> f64 {
+        self.calls as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+}
+
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let seconds = self.elapsed.as_secs_f64();
@@ -197,7 +204,7 @@ impl fmt::Display for Report {
             "{} seeds, {} calls in {seconds:.1} s ({:.0} calls/s), {} squeezes, {} out-of-memory answers, {} findings",
             self.seeds,
             self.calls,
-            self.calls as f64 / seconds.max(1e-9),
+            self.calls_per_second(),
             self.squeezes,
             self.out_of_memory_answers,
             self.findings.len()

@@ -180,13 +180,8 @@ fn plug_and_write(memkit: &[u8], consumer: &Consumer, component: &[u8]) -> Resul
     {
         return Err(format!("{}: memkit is still imported after plugging", consumer.name).into());
     }
-    if consumer.self_contained && !surface.imports.is_empty() {
-        return Err(format!(
-            "{} composed with memkit must import nothing, but imports: {}",
-            consumer.name,
-            surface.imports.join(", ")
-        )
-        .into());
+    if consumer.self_contained {
+        surface.require_no_imports(&format!("{} composed with memkit", consumer.name))?;
     }
     let path = composed_path(consumer.name);
     std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))?;
@@ -196,11 +191,7 @@ fn plug_and_write(memkit: &[u8], consumer: &Consumer, component: &[u8]) -> Resul
         path.display(),
         composed.len() as f64 / 1024.0,
         component.len() as f64 / 1024.0,
-        if surface.imports.is_empty() {
-            "none".to_string()
-        } else {
-            surface.imports.join(", ")
-        },
+        surface.imports_shown(),
         surface.exports.join(", ")
     );
     Ok(path)

@@ -161,13 +161,7 @@ fn build() -> Result<PathBuf> {
         .map_err(|e| format!("cannot read {}: {e}", module_path.display()))?;
     let component = componentize(&module)?;
     let surface = component_surface(&component)?;
-    if !surface.imports.is_empty() {
-        return Err(format!(
-            "the component must import nothing, but imports: {}",
-            surface.imports.join(", ")
-        )
-        .into());
-    }
+    surface.require_no_imports("the component")?;
     let path = component_path();
     std::fs::write(&path, &component)?;
     eprintln!(
@@ -184,6 +178,29 @@ fn build() -> Result<PathBuf> {
 struct Surface {
     imports: Vec<String>,
     exports: Vec<String>,
+}
+
+impl Surface {
+    /// The contract's zero-imports rule, for the component named `what`.
+    fn require_no_imports(&self, what: &str) -> Result {
+        if self.imports.is_empty() {
+            return Ok(());
+        }
+        Err(format!(
+            "{what} must import nothing, but imports: {}",
+            self.imports.join(", ")
+        )
+        .into())
+    }
+
+    /// The imports as a list for a log line: "none" when there are none.
+    fn imports_shown(&self) -> String {
+        if self.imports.is_empty() {
+            "none".to_string()
+        } else {
+            self.imports.join(", ")
+        }
+    }
 }
 
 /// The wasmtime-cli that serves the composed record-service: the host tests' wasmtime.
@@ -240,12 +257,9 @@ fn cargo_component() -> Result {
     let component = std::fs::read(&built)?;
     let surface = component_surface(&component)?;
     let expected = component_surface(&std::fs::read(build()?)?)?;
-    if !surface.imports.is_empty() || surface.exports != expected.exports {
-        return Err(format!(
-            "cargo component built a different surface: imports {:?}, exports {:?}",
-            surface.imports, surface.exports
-        )
-        .into());
+    surface.require_no_imports("cargo component's build")?;
+    if surface.exports != expected.exports {
+        return Err(format!("cargo component built other exports: {:?}", surface.exports).into());
     }
     eprintln!(
         "xtask: cargo component wrote {} ({:.1} KiB), imports: none, the same exports",

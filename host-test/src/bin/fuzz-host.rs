@@ -75,7 +75,7 @@ fn progress(report: &Report) -> String {
         "{seconds:6.1} s  seeds {:>5}  calls {:>10}  {:>8.0} calls/s  squeezes {:>5}  out-of-memory answers {:>7}",
         report.seeds,
         report.calls,
-        report.calls as f64 / seconds.max(1e-9),
+        report.calls_per_second(),
         report.squeezes,
         report.out_of_memory_answers
     )
