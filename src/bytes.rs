@@ -3,10 +3,8 @@
 //! Invariants: `len <= capacity`, `len <= u32::MAX`; every ranged call checks
 //! `offset + len` without overflow; a call that fails leaves the buffer as it was.
 
-use crate::error::{
-    check_range, len_u32, try_copy_range, try_extend, try_grow, try_to_vec, with_capacity_hint,
-    Error,
-};
+use crate::error::{check_range, len_u32, Error};
+use crate::fallible::{try_copy_range, try_extend, try_grow, try_to_vec, with_capacity_hint};
 
 /// A growable run of bytes. Mirrors WIT `bytes.byte-buffer`.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

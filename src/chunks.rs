@@ -5,7 +5,8 @@
 //! `received` is the sum of their lengths. A write that fails changes nothing. An overlap with
 //! received bytes is accepted only when it repeats them exactly (an idempotent retry).
 
-use crate::error::{check_range, try_grow, try_reserve_exact, try_with_capacity, Error};
+use crate::error::{check_range, Error};
+use crate::fallible::{try_grow, try_reserve_exact, try_with_capacity};
 
 /// The largest payload an assembler accepts, in bytes: 1 GiB. Linear memory is at most 4 GiB,
 /// and the payload is held in one contiguous allocation.
@@ -286,7 +287,7 @@ impl ChunkAssembler {
             )));
         }
         if let Some(expected) = self.expected_crc32c {
-            let actual = crate::records::crc32c(&self.data);
+            let actual = crate::checksum::crc32c(&self.data);
             if actual != expected {
                 return Err(Error::Invalid(format!(
                     "crc32c mismatch: expected {expected:#010x}, computed {actual:#010x}"
@@ -445,7 +446,7 @@ mod tests {
             for i in (1..chunks.len()).step_by(2) {
                 chunks.swap(i - 1, i);
             }
-            let mut a = ChunkAssembler::create(data.len() as u32, Some(crate::records::crc32c(&data))).unwrap();
+            let mut a = ChunkAssembler::create(data.len() as u32, Some(crate::checksum::crc32c(&data))).unwrap();
             for (start, end) in &chunks {
                 a.write_at(*start as u32, &data[*start..*end]).unwrap();
             }

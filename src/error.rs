@@ -1,8 +1,9 @@
-//! The `types` interface: the one error type every fallible call returns, and the checked
-//! range and allocation helpers that produce it.
+//! The `types` interface: the one error type every fallible call returns, and the range check
+//! that produces `out-of-bounds`.
 //!
-//! Every size that comes from a caller goes through [`check_range`] (no overflow, no short
-//! reads) or [`try_grow`] (fallible reservation), so no input can panic the core.
+//! Every range that comes from a caller goes through [`check_range`] (no overflow, no short
+//! reads), and every allocation a caller sizes through [`crate::fallible`], so no input can
+//! panic the core.
 
 use std::ops::Range;
 
@@ -56,118 +57,6 @@ pub fn check_range(offset: u32, len: u32, size: usize) -> Result<Range<usize>, E
     Ok(offset as usize..end as usize)
 }
 
-/// Makes room in `vec` for `additional` more elements, refusing a length past `u32::MAX`
-/// (`too-large`) and allocation failure (`out-of-memory`, in bytes). Grows geometrically like
-/// `Vec::reserve`, so repeated appends stay amortised O(1).
-pub fn try_grow<T>(vec: &mut Vec<T>, additional: usize) -> Result<(), Error> {
-    // In u64: on wasm32 a usize sum would wrap (or saturate) exactly where it matters.
-    let new_len = vec.len() as u64 + additional as u64;
-    if new_len > u64::from(u32::MAX) {
-        return Err(Error::TooLarge {
-            requested: len_u32(additional),
-            limit: u32::MAX - len_u32(vec.len()),
-        });
-    }
-    crate::memory::fallible(|| vec.try_reserve(additional))
-        .map_err(|_| Error::OutOfMemory(len_u32(additional.saturating_mul(size_of::<T>()))))
-}
-
-/// An empty vector with room for up to `capacity` elements: less, or none, when that much
-/// cannot be reserved. For constructors whose capacity is only a hint and that never fail.
-pub fn with_capacity_hint<T>(capacity: u32) -> Vec<T> {
-    let mut vec = Vec::new();
-    let _ = crate::memory::fallible(|| vec.try_reserve_exact(capacity as usize));
-    vec
-}
-
-/// Appends `items` to `vec`, refusing what [`try_grow`] refuses; `vec` is unchanged on error.
-pub fn try_extend<T: Copy>(vec: &mut Vec<T>, items: &[T]) -> Result<(), Error> {
-    try_grow(vec, items.len())?;
-    vec.extend_from_slice(items);
-    Ok(())
-}
-
-/// A copy of `len` elements of `items` from `offset`, checked like [`check_range`].
-pub fn try_copy_range<T: Copy>(items: &[T], offset: u32, len: u32) -> Result<Vec<T>, Error> {
-    try_to_vec(&items[check_range(offset, len, items.len())?])
-}
-
-/// A new vector with room for exactly `len` elements, or `out-of-memory`.
-pub fn try_with_capacity<T>(len: usize) -> Result<Vec<T>, Error> {
-    let mut vec = Vec::new();
-    try_reserve_exact(&mut vec, len)?;
-    Ok(vec)
-}
-
-/// Makes sure the allocator can serve `bytes` more (reserved fallibly, then freed at once, so
-/// the space stays with the allocator): for an allocation that cannot fail gracefully and is
-/// about to happen outside the core's control (the bindings' copy of a returned list of
-/// records, a library's scratch buffer). Errors: `out-of-memory`.
-pub fn make_room(bytes: usize) -> Result<(), Error> {
-    try_with_capacity::<u8>(bytes).map(drop)
-}
-
-/// Makes room in `vec` for exactly `additional` more elements, or `out-of-memory` (in bytes).
-/// The one place, with [`try_grow`], where the core reserves memory a caller sized.
-pub fn try_reserve_exact<T>(vec: &mut Vec<T>, additional: usize) -> Result<(), Error> {
-    crate::memory::fallible(|| vec.try_reserve_exact(additional))
-        .map_err(|_| Error::OutOfMemory(len_u32(additional.saturating_mul(size_of::<T>()))))
-}
-
-/// `items` converted one by one into a new vector reserved fallibly: for lists that cross
-/// the boundary, where a plain `collect` would abort on a full heap.
-pub fn try_map<T, U>(items: Vec<T>, convert: impl FnMut(T) -> U) -> Result<Vec<U>, Error> {
-    let mut out = try_with_capacity(items.len())?;
-    out.extend(items.into_iter().map(convert));
-    Ok(out)
-}
-
-/// A `std::io::Write` sink into a vector whose every growth is fallible: serializers (serde_json)
-/// write into it, and a full heap ends the write with an error instead of an abort.
-#[derive(Debug, Default)]
-pub struct TryVecWriter {
-    pub bytes: Vec<u8>,
-    /// The growth that failed, in bytes, if one did.
-    pub failed: Option<u32>,
-}
-
-impl std::io::Write for TryVecWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let room = self.bytes.capacity() - self.bytes.len();
-        if room < buf.len() {
-            self.grow(buf.len())?;
-        }
-        self.bytes.extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl TryVecWriter {
-    /// The slow path of `write`: fallible growth, recording what failed.
-    fn grow(&mut self, additional: usize) -> std::io::Result<()> {
-        if let Err(error) = try_grow(&mut self.bytes, additional) {
-            self.failed = Some(match error {
-                Error::OutOfMemory(bytes) => bytes,
-                _ => len_u32(additional),
-            });
-            // A simple error kind: building it allocates nothing.
-            return Err(std::io::ErrorKind::OutOfMemory.into());
-        }
-        Ok(())
-    }
-}
-
-/// A copy of `slice`, or `out-of-memory`.
-pub fn try_to_vec<T: Copy>(slice: &[T]) -> Result<Vec<T>, Error> {
-    let mut vec = try_with_capacity(slice.len())?;
-    vec.extend_from_slice(slice);
-    Ok(vec)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,27 +85,5 @@ mod tests {
     fn range_that_overflows_u32_is_out_of_bounds() {
         assert!(check_range(u32::MAX, 1, 5).is_err());
         assert!(check_range(1, u32::MAX, usize::MAX).is_err());
-    }
-
-    #[test]
-    fn growth_past_u32_is_too_large() {
-        let mut v: Vec<u8> = vec![0; 3];
-        assert_eq!(
-            try_grow(&mut v, u32::MAX as usize),
-            Err(Error::TooLarge {
-                requested: u32::MAX,
-                limit: u32::MAX - 3
-            })
-        );
-        assert_eq!(try_grow(&mut v, 10), Ok(()));
-    }
-
-    #[test]
-    fn impossible_reservation_is_out_of_memory() {
-        // More than isize::MAX bytes cannot be reserved anywhere; try_reserve reports it.
-        assert_eq!(
-            try_with_capacity::<u64>(usize::MAX / 4).unwrap_err(),
-            Error::OutOfMemory(u32::MAX)
-        );
     }
 }

@@ -6,7 +6,8 @@
 //! operation has a SIMD instruction (abs, neg, sqrt, square, scale); sin, cos and tan are
 //! software (libm) on wasm, as wasm has no transcendental instructions.
 
-use crate::error::{len_u32, try_copy_range, try_extend, try_to_vec, with_capacity_hint, Error};
+use crate::error::{len_u32, Error};
+use crate::fallible::{try_copy_range, try_extend, try_to_vec, with_capacity_hint};
 
 /// Independent f64 accumulators in sums: enough to fill two SIMD registers of f64x2 twice.
 const LANES: usize = 8;

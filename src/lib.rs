@@ -6,8 +6,10 @@
 //! delegates to the core, nothing more.
 
 pub mod bytes;
+pub mod checksum;
 pub mod chunks;
 pub mod error;
+pub mod fallible;
 pub mod floats;
 pub mod memory;
 pub mod people;

@@ -19,7 +19,8 @@
 use serde::de::{Deserializer, Error as _, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{len_u32, make_room, try_grow, try_with_capacity, Error, TryVecWriter};
+use crate::error::{len_u32, Error};
+use crate::fallible::{make_room, try_grow, try_with_capacity, TryVecWriter};
 
 /// How the message of a [`JsonError`] caused by a full heap starts.
 pub const OUT_OF_MEMORY: &str = "out of memory";
@@ -90,11 +91,7 @@ fn try_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::E
             f.write_str("a string")
         }
         fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<String, E> {
-            let mut copy = String::new();
-            crate::memory::fallible(|| copy.try_reserve_exact(text.len()))
-                .map_err(|_| oom_message(text.len()))?;
-            copy.push_str(text);
-            Ok(copy)
+            crate::fallible::try_string(text).map_err(|_| oom_message(text.len()))
         }
     }
     deserializer.deserialize_str(TryString)

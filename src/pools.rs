@@ -6,7 +6,8 @@
 //! waiting in `free[i]` is empty and has a capacity of exactly `classes[i]`; no class holds
 //! more than `max_per_class` buffers. `retained_bytes` is the sum of the waiting capacities.
 
-use crate::error::{len_u32, try_grow, try_reserve_exact, try_with_capacity, Error};
+use crate::error::{len_u32, Error};
+use crate::fallible::{try_grow, try_reserve_exact, try_with_capacity};
 
 /// The article's size classes, in bytes.
 pub const DEFAULT_CLASSES: [u32; 6] = [64, 256, 1024, 4096, 16384, 65536];

@@ -9,84 +9,14 @@
 //! Frame lengths are computed in u64: on wasm32, `24 + declared` in usize is exactly the
 //! overflow that traps the article's module.
 
-use crc::{Crc, Table};
-
-use crate::error::{len_u32, try_grow, try_to_vec, try_with_capacity, Error};
+pub use crate::checksum::ChecksumKind;
+use crate::error::{len_u32, Error};
+use crate::fallible::{try_grow, try_to_vec, try_with_capacity};
 
 pub const HEADER_LEN: usize = 16;
 /// Header, length field and checksum: the size of a record with an empty payload.
 pub const FRAME_OVERHEAD: usize = HEADER_LEN + 4 + 4;
 const PAYLOAD_AT: usize = HEADER_LEN + 4;
-
-/// CRC-32C (Castagnoli, as iSCSI and ext4 use it), slice-by-16.
-const CRC32C: Crc<u32, Table<16>> = Crc::<u32, Table<16>>::new(&crc::CRC_32_ISCSI);
-
-/// The CRC-32C of `bytes`.
-pub fn crc32c(bytes: &[u8]) -> u32 {
-    CRC32C.checksum(bytes)
-}
-
-/// The article's checksum: the wrapping sum of every byte.
-#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-pub fn sum32(bytes: &[u8]) -> u32 {
-    portable_sum32(bytes)
-}
-
-/// The article's checksum with wasm SIMD: 16 bytes a step, widened pairwise into four u32
-/// lanes. LLVM vectorises the portable fold only 4 bytes a step on wasm (checked in the
-/// disassembly), so this one loop is written with intrinsics.
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-pub fn sum32(bytes: &[u8]) -> u32 {
-    use core::arch::wasm32::*;
-    let blocks = bytes.chunks_exact(16);
-    let tail = portable_sum32(blocks.remainder());
-    let mut lanes = u32x4_splat(0);
-    for block in blocks {
-        // SAFETY: `block` is 16 readable bytes; `v128_load` has no alignment requirement.
-        let v = unsafe { v128_load(block.as_ptr().cast::<v128>()) };
-        // Adds wrap, so the lane sums agree with the portable sum modulo 2^32.
-        lanes = i32x4_add(
-            lanes,
-            u32x4_extadd_pairwise_u16x8(u16x8_extadd_pairwise_u8x16(v)),
-        );
-    }
-    [
-        u32x4_extract_lane::<0>(lanes),
-        u32x4_extract_lane::<1>(lanes),
-        u32x4_extract_lane::<2>(lanes),
-        u32x4_extract_lane::<3>(lanes),
-    ]
-    .iter()
-    .fold(tail, |acc, &lane| acc.wrapping_add(lane))
-}
-
-fn portable_sum32(bytes: &[u8]) -> u32 {
-    bytes
-        .iter()
-        .fold(0u32, |acc, &b| acc.wrapping_add(u32::from(b)))
-}
-
-/// Which checksum a record carries. Mirrors WIT `records.checksum-kind`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChecksumKind {
-    Sum32,
-    Crc32c,
-}
-
-impl ChecksumKind {
-    /// The checksum over `header ++ payload`.
-    pub fn checksum(self, header: &[u8], payload: &[u8]) -> u32 {
-        match self {
-            ChecksumKind::Sum32 => sum32(header).wrapping_add(sum32(payload)),
-            ChecksumKind::Crc32c => {
-                let mut digest = CRC32C.digest();
-                digest.update(header);
-                digest.update(payload);
-                digest.finalize()
-            }
-        }
-    }
-}
 
 /// Why bytes are not a record. Mirrors WIT `records.decode-error`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -454,6 +384,7 @@ impl RecordReader {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checksum::crc32c;
     use proptest::prelude::*;
 
     fn record(kind: ChecksumKind, header: &[u8; 16], payload: &[u8]) -> BinaryRecord {
@@ -475,8 +406,7 @@ mod tests {
     }
 
     #[test]
-    fn crc32c_matches_the_standard_check_value() {
-        assert_eq!(crc32c(b"123456789"), 0xE306_9283);
+    fn crc32c_record_covers_header_then_payload() {
         let r = record(ChecksumKind::Crc32c, b"0123456789abcdef", b"payload");
         assert_eq!(r.checksum(), crc32c(b"0123456789abcdefpayload"));
     }

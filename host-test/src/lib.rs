@@ -4,15 +4,19 @@
 //! [`Host`] owns a store and the typed bindings. Compilation happens once per process; each
 //! `Host` is a fresh instance. A `Host` is also a leak guard: when it is dropped (and the test
 //! has not already failed) it asserts that the component's allocator is back to the used bytes
-//! and live allocations it had right after instantiation, so every resource a test creates
-//! must be dropped with [`Host::drop_resource`].
+//! and live allocations it had right after instantiation. Handles a test receives are put
+//! under an [`Owned`] guard (`call(...)?.owned(&h.store)`), which releases them.
 
+use std::cell::RefCell;
 use std::path::PathBuf;
 use std::rc::Rc;
 use std::sync::OnceLock;
 
 use wasmtime::component::{Component, Linker, ResourceAny};
-use wasmtime::{Config, Engine, Store, StoreLimits, StoreLimitsBuilder};
+use wasmtime::{
+    AsContext, AsContextMut, Config, Engine, Store, StoreContext, StoreContextMut, StoreLimits,
+    StoreLimitsBuilder,
+};
 
 wasmtime::component::bindgen!({
     path: "../wit",
@@ -35,15 +39,63 @@ pub struct State {
 }
 
 /// One instance of memkit in its own store.
+///
+/// Its two fields borrow apart, so a test holds an interface's accessors from `api` while it
+/// passes `&mut h.store` to calls: `let bytes = h.api.memkit_core_bytes().byte_buffer();`.
 pub struct Host {
-    pub store: Store<State>,
-    /// Shared so that a test can hold an interface's accessors (`let api = h.api.clone()`,
-    /// then `api.memkit_core_bytes()…`) while it also calls `&mut self` helpers such as
-    /// [`Host::drop_resource`].
+    /// The store, with the instance's helpers and its leak guard.
+    pub store: HostStore,
+    /// The typed bindings of the instance.
     pub api: Rc<Memkit>,
+}
+
+/// A memkit store that knows its instance: the leak guard and the drop queue of [`Owned`]
+/// handles. Every call made through it (`&mut h.store`) first drops the handles whose guards
+/// have gone out of scope, so a handle is released before anything could observe it.
+pub struct HostStore {
+    store: Store<State>,
+    api: Rc<Memkit>,
     baseline: MemoryInfo,
-    /// Set by [`Host::skip_leak_check`].
+    /// Handles whose [`Owned`] guard was dropped, waiting for the next use of the store.
+    released: Rc<RefCell<Vec<ResourceAny>>>,
+    /// Set by [`HostStore::skip_leak_check`].
     unusable: bool,
+}
+
+/// A resource handle that the host owns and that releases itself: when the guard goes out of
+/// scope the component's destructor runs (on the next use of the store, or when the `Host`
+/// is dropped). Dereferences to the [`ResourceAny`] that calls take.
+#[must_use = "an Owned handle is released as soon as it is dropped"]
+pub struct Owned {
+    handle: ResourceAny,
+    released: Rc<RefCell<Vec<ResourceAny>>>,
+}
+
+impl std::ops::Deref for Owned {
+    type Target = ResourceAny;
+    fn deref(&self) -> &ResourceAny {
+        &self.handle
+    }
+}
+
+impl Drop for Owned {
+    fn drop(&mut self) {
+        self.released.borrow_mut().push(self.handle);
+    }
+}
+
+/// `handle.owned(&h.store)`: puts a handle the host received under an [`Owned`] guard.
+pub trait Own {
+    fn owned(self, store: &HostStore) -> Owned;
+}
+
+impl Own for ResourceAny {
+    fn owned(self, store: &HostStore) -> Owned {
+        Owned {
+            handle: self,
+            released: store.released.clone(),
+        }
+    }
 }
 
 /// CRC-32C computed bit by bit on the host: a reference independent of the component's
@@ -118,16 +170,30 @@ impl Host {
             .memkit_core_memory()
             .call_info(&mut store)
             .expect("memory.info never traps");
-        Self {
+        let api = Rc::new(api);
+        let store = HostStore {
             store,
-            api: Rc::new(api),
+            api: api.clone(),
             baseline,
+            released: Rc::default(),
             unusable: false,
+        };
+        Self { store, api }
+    }
+}
+
+impl HostStore {
+    /// Runs the destructors of the handles whose [`Owned`] guards were dropped.
+    fn release_dropped(&mut self) {
+        let released = std::mem::take(&mut *self.released.borrow_mut());
+        for handle in released {
+            self.drop_resource(handle);
         }
     }
 
     /// `memory.info()` of this instance.
     pub fn memory_info(&mut self) -> MemoryInfo {
+        self.release_dropped();
         self.api
             .memkit_core_memory()
             .call_info(&mut self.store)
@@ -137,8 +203,9 @@ impl Host {
     /// Fills the component's heap to its last bytes with caller-sized reservations, which
     /// leaves the allocator's emergency reserve intact (caller-sized requests never touch
     /// it). Needs a memory limit ([`Host::with_memory_limit`]), else it fills 4 GiB. Returns
-    /// the buffers that hold the memory; [`Host::release`] gives it back.
+    /// the buffers that hold the memory; [`HostStore::release`] gives it back.
     pub fn squeeze(&mut self) -> Squeezed {
+        self.release_dropped();
         let api = self.api.clone();
         let bytes = api.memkit_core_bytes().byte_buffer();
         // The holders are made first, while there is room for their handles; then each takes
@@ -167,7 +234,7 @@ impl Host {
         Squeezed(holders)
     }
 
-    /// Gives back what [`Host::squeeze`] took.
+    /// Gives back what [`HostStore::squeeze`] took.
     pub fn release(&mut self, squeezed: Squeezed) {
         for holder in squeezed.0 {
             self.drop_resource(holder);
@@ -180,7 +247,8 @@ impl Host {
         self.unusable = true;
     }
 
-    /// Drops a resource handle the host owns, running the component's destructor.
+    /// Drops a handle the host owns now, running the component's destructor: for handles
+    /// held as plain [`ResourceAny`] (the stateful fuzz), where [`Owned`] would not fit.
     pub fn drop_resource(&mut self, resource: ResourceAny) {
         resource
             .resource_drop(&mut self.store)
@@ -188,8 +256,22 @@ impl Host {
     }
 }
 
-/// The buffers that hold a squeezed heap (see [`Host::squeeze`]).
-#[must_use = "give the memory back with Host::release"]
+impl AsContext for HostStore {
+    type Data = State;
+    fn as_context(&self) -> StoreContext<'_, State> {
+        self.store.as_context()
+    }
+}
+
+impl AsContextMut for HostStore {
+    fn as_context_mut(&mut self) -> StoreContextMut<'_, State> {
+        self.release_dropped();
+        self.store.as_context_mut()
+    }
+}
+
+/// The buffers that hold a squeezed heap (see [`HostStore::squeeze`]).
+#[must_use = "give the memory back with HostStore::release"]
 pub struct Squeezed(Vec<ResourceAny>);
 
 impl Default for Host {
@@ -198,7 +280,7 @@ impl Default for Host {
     }
 }
 
-impl Drop for Host {
+impl Drop for HostStore {
     fn drop(&mut self) {
         if std::thread::panicking() || self.unusable {
             return;

@@ -36,10 +36,9 @@ use std::time::{Duration, Instant};
 
 use fastrand::Rng;
 use wasmtime::component::ResourceAny;
-use wasmtime::Store;
 
 use crate::exports::memkit::core::pools::Point3d;
-use crate::{Error, Host, Memkit, MemoryInfo, OutOfBounds, Squeezed, State, MIB};
+use crate::{Error, Host, HostStore, Memkit, MemoryInfo, OutOfBounds, Squeezed, MIB};
 
 use bytes::BytesModel;
 use chunks::AssemblerModel;
@@ -300,7 +299,7 @@ fn run_seed(
     ticker: &mut Ticker<'_>,
 ) {
     let mut host = Host::with_memory_limit(MEMORY_LIMIT);
-    let fresh = host.memory_info();
+    let fresh = host.store.memory_info();
     let mut run = Run {
         rng: Rng::with_seed(seed),
         host,
@@ -667,7 +666,7 @@ impl Run {
     fn call<T>(
         &mut self,
         function: &'static str,
-        f: impl FnOnce(&mut Store<State>, &Memkit) -> wasmtime::Result<T>,
+        f: impl FnOnce(&mut HostStore, &Memkit) -> wasmtime::Result<T>,
     ) -> Step<T> {
         self.report.calls += 1;
         self.report.count(function);
@@ -808,7 +807,7 @@ impl Run {
     fn drop_all(&mut self) -> Step {
         self.report.count("driver.drop-all");
         if let Some(held) = self.squeezed.take() {
-            self.guard(|host| host.release(held))?;
+            self.guard(|host| host.store.release(held))?;
         }
         for handle in self.handles.take_all() {
             self.call("resource.drop", |s, _| handle.resource_drop(s))?;
@@ -851,7 +850,7 @@ impl Run {
         self.begin("driver.squeeze".into());
         self.report.count("driver.squeeze");
         self.report.squeezes += 1;
-        self.squeezed = Some(self.guard(|host| host.squeeze())?);
+        self.squeezed = Some(self.guard(|host| host.store.squeeze())?);
         Ok(true)
     }
 
@@ -861,7 +860,7 @@ impl Run {
         };
         self.begin("driver.unsqueeze".into());
         self.report.count("driver.unsqueeze");
-        self.guard(|host| host.release(held))?;
+        self.guard(|host| host.store.release(held))?;
         Ok(true)
     }
 
@@ -874,13 +873,13 @@ impl Run {
         self.begin("driver.squeeze again (a call drew the reserve)".into());
         self.report.count("driver.squeeze-again");
         let held = self.squeezed.take().expect("squeezed");
-        self.guard(|host| host.release(held))?;
+        self.guard(|host| host.store.release(held))?;
         let info = self.memory_info()?;
         ensure!(
             info.reserve_bytes == RESERVE_BYTES,
             "the reserve is not retaken once the squeeze is released: {info:?}"
         );
-        self.squeezed = Some(self.guard(|host| host.squeeze())?);
+        self.squeezed = Some(self.guard(|host| host.store.squeeze())?);
         Ok(())
     }
 

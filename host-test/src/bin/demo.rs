@@ -27,7 +27,7 @@ fn main() -> Result {
     object_pool(&mut h)?;
     call_costs(&mut h)?;
     section("Memory after the demo");
-    print_memory(&h.memory_info());
+    print_memory(&h.store.memory_info());
     Ok(())
 }
 
@@ -64,7 +64,7 @@ fn median(runs: usize, mut f: impl FnMut() -> Result) -> wasmtime::Result<Durati
 
 fn memory_info(h: &mut Host) -> Result {
     section("Memory info");
-    print_memory(&h.memory_info());
+    print_memory(&h.store.memory_info());
     Ok(())
 }
 
@@ -90,8 +90,8 @@ fn byte_buffer(h: &mut Host) -> Result {
     );
     let error = bytes.call_read(&mut h.store, b, u32::MAX, 2)?.unwrap_err();
     println!("read(u32::MAX, 2) → {error:?} (no trap)");
-    h.drop_resource(b);
-    print_memory(&h.memory_info());
+    h.store.drop_resource(b);
+    print_memory(&h.store.memory_info());
     Ok(())
 }
 
@@ -121,7 +121,7 @@ fn float_buffer(h: &mut Host) -> Result {
         "dot(self, self) after square: {:.3}",
         floats.call_dot(&mut h.store, f, f)??
     );
-    h.drop_resource(f);
+    h.store.drop_resource(f);
     Ok(())
 }
 
@@ -153,7 +153,7 @@ fn chunked_transfer(h: &mut Host) -> Result {
         "an empty transfer: progress {} (the article's gives NaN)",
         chunks.call_progress(&mut h.store, empty)?
     );
-    h.drop_resource(empty);
+    h.store.drop_resource(empty);
     let a = chunks.call_constructor(&mut h.store, 10_000)?;
     for _ in 0..4 {
         chunks.call_append(&mut h.store, a, &[0x42; 2500])??;
@@ -171,8 +171,8 @@ fn chunked_transfer(h: &mut Host) -> Result {
             .byte_buffer()
             .call_len(&mut h.store, buffer)?
     );
-    h.drop_resource(buffer);
-    h.drop_resource(a);
+    h.store.drop_resource(buffer);
+    h.store.drop_resource(a);
     Ok(())
 }
 
@@ -226,8 +226,8 @@ fn out_of_order_upload(h: &mut Host) -> Result {
         "finish: complete, CRC-32C {crc:#010x} verified, in {:.2} ms",
         start.elapsed().as_secs_f64() * 1e3
     );
-    h.drop_resource(buffer);
-    h.drop_resource(a);
+    h.store.drop_resource(buffer);
+    h.store.drop_resource(a);
     Ok(())
 }
 
@@ -256,7 +256,7 @@ fn binary_record(h: &mut Host) -> Result {
         "deserialize → payload {:?}",
         String::from_utf8_lossy(&record.call_payload(&mut h.store, back)??)
     );
-    h.drop_resource(back);
+    h.store.drop_resource(back);
     let mut corrupt = bytes.clone();
     corrupt[25] ^= 0x20;
     println!(
@@ -277,7 +277,7 @@ fn binary_record(h: &mut Host) -> Result {
             .call_deserialize(&mut h.store, &trap_input, ChecksumKind::Sum32)?
             .map(drop)
     );
-    h.drop_resource(r);
+    h.store.drop_resource(r);
 
     let payload = vec![0xA5; 64 * 1024];
     for kind in [ChecksumKind::Sum32, ChecksumKind::Crc32c] {
@@ -293,7 +293,7 @@ fn binary_record(h: &mut Host) -> Result {
             took.as_secs_f64() * 1e6,
             payload.len() as f64 / took.as_secs_f64() / 1e9
         );
-        h.drop_resource(r);
+        h.store.drop_resource(r);
     }
     Ok(())
 }
@@ -309,7 +309,7 @@ fn record_stream(h: &mut Host) -> Result {
         record.call_set_header(&mut h.store, r, &[i as u8; 16])??;
         record.call_set_payload(&mut h.store, r, &vec![i as u8; (i * 37 % 500) as usize])??;
         stream.extend(record.call_serialize(&mut h.store, r)??);
-        h.drop_resource(r);
+        h.store.drop_resource(r);
     }
     for piece in [1, 7, 333, 4096, MIB] {
         let rd = reader.call_constructor(&mut h.store, ChecksumKind::Crc32c, 1024)?;
@@ -318,7 +318,7 @@ fn record_stream(h: &mut Host) -> Result {
             calls += 1;
             for r in reader.call_feed(&mut h.store, rd, chunk)?? {
                 count += 1;
-                h.drop_resource(r);
+                h.store.drop_resource(r);
             }
         }
         println!(
@@ -327,7 +327,7 @@ fn record_stream(h: &mut Host) -> Result {
             reader.call_buffered(&mut h.store, rd)?,
             reader.call_finish(&mut h.store, rd)?
         );
-        h.drop_resource(rd);
+        h.store.drop_resource(rd);
     }
     let rd = reader.call_constructor(&mut h.store, ChecksumKind::Crc32c, 100)?;
     let before_refusal = reader.call_feed(&mut h.store, rd, &stream[..20 * 1024])??;
@@ -337,9 +337,9 @@ fn record_stream(h: &mut Host) -> Result {
         reader.call_finish(&mut h.store, rd)?
     );
     for r in before_refusal {
-        h.drop_resource(r);
+        h.store.drop_resource(r);
     }
-    h.drop_resource(rd);
+    h.store.drop_resource(rd);
     Ok(())
 }
 
@@ -416,7 +416,7 @@ fn memory_pool(h: &mut Host) -> Result {
         "hits {} · misses {} · released {} · discarded {} · retained {} bytes",
         stats.hits, stats.misses, stats.released, stats.discarded, stats.retained_bytes
     );
-    h.drop_resource(p);
+    h.store.drop_resource(p);
     Ok(())
 }
 
@@ -461,7 +461,7 @@ fn object_pool(h: &mut Host) -> Result {
         pools.call_path_length(&mut h.store, &coords)?,
         batch.as_secs_f64() * 1e6
     );
-    h.drop_resource(pp);
+    h.store.drop_resource(pp);
     Ok(())
 }
 
@@ -481,7 +481,7 @@ fn call_costs(h: &mut Host) -> Result {
         "one method call (byte-buffer.len): {:.0} ns",
         took.as_secs_f64() * 1e9 / f64::from(CALLS)
     );
-    h.drop_resource(b);
+    h.store.drop_resource(b);
     let data = vec![0x5a; MIB];
     let took = median(21, || {
         let b = bytes.call_from_list(&mut h.store, &data)?;

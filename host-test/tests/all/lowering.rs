@@ -3,15 +3,14 @@
 //! quotes these results.
 
 use host_test::exports::memkit::core::records::ChecksumKind;
-use host_test::{Host, MIB};
+use host_test::{Host, Own, MIB};
 
 /// Concurrency support off (how `Host` runs by default): only the call fails. The same case
 /// for a method is `bytes::list_larger_than_the_memory_cap_fails_the_call_not_the_instance`.
 #[test]
 fn without_concurrency_support_a_refused_argument_fails_only_its_call() -> wasmtime::Result<()> {
     let mut h = Host::with_options(16 * MIB, false);
-    let api = h.api.clone();
-    let text = api.memkit_core_text();
+    let text = h.api.memkit_core_text();
     let refused = text.call_swap_case(&mut h.store, &"a".repeat(20 * MIB));
     assert!(refused.unwrap_err().to_string().contains("realloc"));
     assert_eq!(text.call_swap_case(&mut h.store, "ok")?, "OK");
@@ -24,8 +23,7 @@ fn without_concurrency_support_a_refused_argument_fails_only_its_call() -> wasmt
 #[test]
 fn with_concurrency_support_a_refused_argument_leaves_the_instance_unusable() {
     let mut h = Host::with_options(16 * MIB, true);
-    let api = h.api.clone();
-    let text = api.memkit_core_text();
+    let text = h.api.memkit_core_text();
     assert_eq!(text.call_swap_case(&mut h.store, "ok").unwrap(), "OK");
     let refused = text.call_swap_case(&mut h.store, &"a".repeat(20 * MIB));
     assert!(refused.unwrap_err().to_string().contains("realloc"));
@@ -34,7 +32,7 @@ fn with_concurrency_support_a_refused_argument_leaves_the_instance_unusable() {
         format!("{after:?}").contains("cannot enter component instance"),
         "{after:?}"
     );
-    h.skip_leak_check();
+    h.store.skip_leak_check();
 }
 
 /// In either mode, small arguments (up to 4 KiB each) are placed from the reserve when the
@@ -42,22 +40,23 @@ fn with_concurrency_support_a_refused_argument_leaves_the_instance_unusable() {
 #[test]
 fn with_concurrency_support_small_arguments_with_memory_full_are_served() -> wasmtime::Result<()> {
     let mut h = Host::with_options(16 * MIB, true);
-    let api = h.api.clone();
-    let text = api.memkit_core_text();
-    let record = api.memkit_core_records().binary_record();
-    let r = record.call_constructor(&mut h.store, ChecksumKind::Crc32c)?;
-    let squeezed = h.squeeze();
+    let text = h.api.memkit_core_text();
+    let record = h.api.memkit_core_records().binary_record();
+    let r = record
+        .call_constructor(&mut h.store, ChecksumKind::Crc32c)?
+        .owned(&h.store);
+    let squeezed = h.store.squeeze();
     for _ in 0..100 {
         assert_eq!(
             text.call_swap_case(&mut h.store, &"a".repeat(4096))?.len(),
             4096
         );
-        record.call_set_header(&mut h.store, r, &[7; 16])??;
-        assert!(record.call_set_header(&mut h.store, r, &[7; 15])?.is_err());
+        record.call_set_header(&mut h.store, *r, &[7; 16])??;
+        assert!(record.call_set_header(&mut h.store, *r, &[7; 15])?.is_err());
     }
-    h.release(squeezed);
+    h.store.release(squeezed);
     assert_eq!(text.call_swap_case(&mut h.store, "ok")?, "OK");
-    h.drop_resource(r);
+    drop(r);
     Ok(())
 }
 
@@ -67,22 +66,22 @@ fn with_concurrency_support_small_arguments_with_memory_full_are_served() -> was
 fn arguments_placed_before_a_refused_one_stay_allocated() -> wasmtime::Result<()> {
     use host_test::exports::memkit::core::people::Person;
     let mut h = Host::with_options(16 * MIB, false);
-    let api = h.api.clone();
-    let before = h.memory_info().used_bytes;
+    let before = h.store.memory_info().used_bytes;
     let person = Person {
         name: "abc".into(),
         age: 1,
         email: "e".repeat(20 * MIB),
     };
-    let refused = api
+    let refused = h
+        .api
         .memkit_core_people()
         .call_person_to_json(&mut h.store, &person);
     assert!(refused.unwrap_err().to_string().contains("realloc"));
     assert_eq!(
-        h.memory_info().used_bytes,
+        h.store.memory_info().used_bytes,
         before + 3,
         "the name stays behind"
     );
-    h.skip_leak_check();
+    h.store.skip_leak_check();
     Ok(())
 }

@@ -1,9 +1,9 @@
-use host_test::{Host, MIB};
+use host_test::{Host, Own, MIB};
 
 #[test]
 fn info_reports_pages_and_counted_bytes() {
     let mut h = Host::new();
-    let info = h.memory_info();
+    let info = h.store.memory_info();
     assert!(info.pages > 0);
     assert_eq!(info.total_bytes, u64::from(info.pages) * 65536);
     assert_eq!(
@@ -16,15 +16,16 @@ fn info_reports_pages_and_counted_bytes() {
 #[test]
 fn used_bytes_follow_a_buffer_and_return_after_drop() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let api = h.api.clone();
-    let before = h.memory_info();
-    let bytes = api.memkit_core_bytes().byte_buffer();
-    let buffer = bytes.call_constructor(&mut h.store, MIB as u32)?;
-    let during = h.memory_info();
+    let before = h.store.memory_info();
+    let bytes = h.api.memkit_core_bytes().byte_buffer();
+    let buffer = bytes
+        .call_constructor(&mut h.store, MIB as u32)?
+        .owned(&h.store);
+    let during = h.store.memory_info();
     assert!(during.used_bytes >= before.used_bytes + MIB as u64);
     assert_eq!(during.live_allocations, before.live_allocations + 2); // the Box and its Vec
-    h.drop_resource(buffer);
-    let after = h.memory_info();
+    drop(buffer);
+    let after = h.store.memory_info();
     assert_eq!(after.used_bytes, before.used_bytes);
     assert!(after.peak_used_bytes >= during.used_bytes);
     Ok(())
@@ -33,28 +34,29 @@ fn used_bytes_follow_a_buffer_and_return_after_drop() -> wasmtime::Result<()> {
 #[test]
 fn ten_thousand_create_fill_drop_cycles_leak_nothing() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let api = h.api.clone();
-    let start = h.memory_info().used_bytes;
-    let bytes = api.memkit_core_bytes().byte_buffer();
-    let floats = api.memkit_core_floats().float_buffer();
+    let start = h.store.memory_info().used_bytes;
+    let bytes = h.api.memkit_core_bytes().byte_buffer();
+    let floats = h.api.memkit_core_floats().float_buffer();
     for i in 0..10_000u32 {
-        let b = bytes.call_from_list(&mut h.store, &[7; 100])?;
-        bytes.call_append(&mut h.store, b, &[1; 300])??;
-        bytes.call_fill(&mut h.store, b, 0, 400, i as u8)??;
-        h.drop_resource(b);
-        let f = floats.call_constructor(&mut h.store, 64)?;
-        floats.call_append(&mut h.store, f, &[1.0; 64])??;
-        h.drop_resource(f);
+        let b = bytes
+            .call_from_list(&mut h.store, &[7; 100])?
+            .owned(&h.store);
+        bytes.call_append(&mut h.store, *b, &[1; 300])??;
+        bytes.call_fill(&mut h.store, *b, 0, 400, i as u8)??;
+        drop(b);
+        let f = floats.call_constructor(&mut h.store, 64)?.owned(&h.store);
+        floats.call_append(&mut h.store, *f, &[1.0; 64])??;
+        drop(f);
     }
-    assert_eq!(h.memory_info().used_bytes, start);
+    assert_eq!(h.store.memory_info().used_bytes, start);
     Ok(())
 }
 
 #[test]
 fn squeezing_fills_the_heap_and_leaves_the_reserve_intact() -> wasmtime::Result<()> {
     let mut h = Host::with_memory_limit(16 * MIB);
-    let squeezed = h.squeeze();
-    let info = h.memory_info();
+    let squeezed = h.store.squeeze();
+    let info = h.store.memory_info();
     assert_eq!(
         info.reserve_bytes, 65536,
         "caller-sized requests never draw it"
@@ -65,15 +67,14 @@ fn squeezing_fills_the_heap_and_leaves_the_reserve_intact() -> wasmtime::Result<
         info.pages
     );
     // Not one more caller-sized byte fits.
-    let api = h.api.clone();
-    let bytes = api.memkit_core_bytes().byte_buffer();
-    let b = bytes.call_constructor(&mut h.store, 0)?;
+    let bytes = h.api.memkit_core_bytes().byte_buffer();
+    let b = bytes.call_constructor(&mut h.store, 0)?.owned(&h.store);
     assert_eq!(
-        bytes.call_reserve(&mut h.store, b, 1)?,
+        bytes.call_reserve(&mut h.store, *b, 1)?,
         Err(host_test::Error::OutOfMemory(1))
     );
-    h.drop_resource(b);
-    h.release(squeezed);
-    assert_eq!(h.memory_info().reserve_bytes, 65536);
+    drop(b);
+    h.store.release(squeezed);
+    assert_eq!(h.store.memory_info().reserve_bytes, 65536);
     Ok(())
 }

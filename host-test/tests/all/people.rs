@@ -20,8 +20,7 @@ fn company(n: u32) -> Company {
 #[test]
 fn person_json_uses_the_articles_keys_and_round_trips() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let api = h.api.clone();
-    let people = api.memkit_core_people();
+    let people = h.api.memkit_core_people();
     let ada = Person {
         name: "Ada".into(),
         age: 36,
@@ -36,8 +35,7 @@ fn person_json_uses_the_articles_keys_and_round_trips() -> wasmtime::Result<()> 
 #[test]
 fn a_thousand_employee_company_round_trips() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let api = h.api.clone();
-    let people = api.memkit_core_people();
+    let people = h.api.memkit_core_people();
     let c = company(1000);
     let json = people.call_company_to_json(&mut h.store, &c)??;
     assert!(json.starts_with(r#"{"name":"Analytical Engines Ltd","employees":[{"name":"Person 0"#));
@@ -49,8 +47,7 @@ fn a_thousand_employee_company_round_trips() -> wasmtime::Result<()> {
 #[test]
 fn malformed_json_is_an_error_with_position() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let api = h.api.clone();
-    let people = api.memkit_core_people();
+    let people = h.api.memkit_core_people();
     let error = people
         .call_person_from_json(&mut h.store, "{\n  \"name\": \"Ada\",\n  \"age\": ,\n}")?
         .unwrap_err();
@@ -74,8 +71,7 @@ fn malformed_json_is_an_error_with_position() -> wasmtime::Result<()> {
 #[test]
 fn ages_above_u32_and_mistyped_values_are_errors() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let api = h.api.clone();
-    let people = api.memkit_core_people();
+    let people = h.api.memkit_core_people();
     for age in [
         "4294967296",
         "-1",
@@ -100,8 +96,7 @@ fn ages_above_u32_and_mistyped_values_are_errors() -> wasmtime::Result<()> {
 #[test]
 fn missing_fields_are_errors_and_extra_fields_are_ignored() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let api = h.api.clone();
-    let people = api.memkit_core_people();
+    let people = h.api.memkit_core_people();
     let missing = people
         .call_person_from_json(&mut h.store, r#"{"name":"Ada","age":36}"#)?
         .unwrap_err();
@@ -130,8 +125,7 @@ fn missing_fields_are_errors_and_extra_fields_are_ignored() -> wasmtime::Result<
 #[test]
 fn deep_nesting_does_not_overflow_the_wasm_stack() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let api = h.api.clone();
-    let people = api.memkit_core_people();
+    let people = h.api.memkit_core_people();
     let (open, close) = ("[".repeat(200_000), "]".repeat(200_000));
     let ignored = format!(r#"{{"name":"x","age":1,"email":"e","extra":{open}{close}}}"#);
     assert_eq!(
@@ -152,8 +146,7 @@ fn deep_nesting_does_not_overflow_the_wasm_stack() -> wasmtime::Result<()> {
 #[test]
 fn a_ten_megabyte_document_parses() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let api = h.api.clone();
-    let people = api.memkit_core_people();
+    let people = h.api.memkit_core_people();
     let c = company(150_000);
     let json = people.call_company_to_json(&mut h.store, &c)??;
     assert!(json.len() > 10_000_000, "{} bytes", json.len());

@@ -8,7 +8,7 @@ use host_test::exports::memkit::core::floats::UnaryOp;
 use host_test::exports::memkit::core::people::{Company, Person};
 use host_test::exports::memkit::core::pools::Point3d;
 use host_test::exports::memkit::core::records::{ChecksumKind, DecodeError};
-use host_test::{Error, Host, MIB};
+use host_test::{Error, Host, Own, MIB};
 
 const CAP: usize = 16 * MIB;
 
@@ -23,8 +23,7 @@ fn value_or_oom<T: std::fmt::Debug>(result: Result<T, Error>) -> Option<T> {
 
 /// The instance is usable: a call that allocates answers correctly once memory is back.
 fn assert_still_answers(h: &mut Host) {
-    let api = h.api.clone();
-    let text = api.memkit_core_text();
+    let text = h.api.memkit_core_text();
     assert_eq!(
         text.call_swap_case(&mut h.store, "still Here")
             .expect("the instance answers"),
@@ -35,9 +34,9 @@ fn assert_still_answers(h: &mut Host) {
 /// Runs `calls` with the heap squeezed, then checks that the instance answers once the
 /// memory is given back.
 fn squeezed(h: &mut Host, calls: impl FnOnce(&mut Host) -> wasmtime::Result<()>) {
-    let squeezed = h.squeeze();
+    let squeezed = h.store.squeeze();
     calls(h).expect("no call traps with memory full");
-    h.release(squeezed);
+    h.store.release(squeezed);
     assert_still_answers(h);
 }
 
@@ -83,7 +82,7 @@ fn bytes_with_memory_full() -> wasmtime::Result<()> {
         Ok(())
     });
     for handle in made.into_iter().chain([b]) {
-        h.drop_resource(handle);
+        h.store.drop_resource(handle);
     }
     Ok(())
 }
@@ -119,7 +118,7 @@ fn floats_with_memory_full() -> wasmtime::Result<()> {
         Ok(())
     });
     for handle in made.into_iter().chain([f, g]) {
-        h.drop_resource(handle);
+        h.store.drop_resource(handle);
     }
     Ok(())
 }
@@ -181,7 +180,7 @@ fn chunks_with_memory_full() -> wasmtime::Result<()> {
         Ok(())
     });
     for handle in made.into_iter().chain([a]) {
-        h.drop_resource(handle);
+        h.store.drop_resource(handle);
     }
     Ok(())
 }
@@ -235,7 +234,7 @@ fn records_with_memory_full() -> wasmtime::Result<()> {
         Ok(())
     });
     for handle in made.into_iter().chain([r, rr]) {
-        h.drop_resource(handle);
+        h.store.drop_resource(handle);
     }
     Ok(())
 }
@@ -309,7 +308,7 @@ fn pools_with_memory_full() -> wasmtime::Result<()> {
         Ok(())
     });
     for handle in made.into_iter().chain([p, pp, a]) {
-        h.drop_resource(handle);
+        h.store.drop_resource(handle);
     }
     Ok(())
 }
@@ -364,9 +363,8 @@ fn people_with_memory_full() -> wasmtime::Result<()> {
 #[test]
 fn fallible_creators_answer_out_of_memory_once_the_reserve_is_drawn() -> wasmtime::Result<()> {
     let mut h = Host::with_memory_limit(CAP);
-    let api = h.api.clone();
-    let chunks = api.memkit_core_chunks().chunk_assembler();
-    let squeezed = h.squeeze();
+    let chunks = h.api.memkit_core_chunks().chunk_assembler();
+    let squeezed = h.store.squeeze();
     let mut made = Vec::new();
     let mut refused = 0;
     for _ in 0..1000 {
@@ -378,13 +376,13 @@ fn fallible_creators_answer_out_of_memory_once_the_reserve_is_drawn() -> wasmtim
     }
     assert!(made.len() <= 2, "{} created with memory full", made.len());
     assert!(refused >= 998);
-    assert!(h.memory_info().reserve_draws <= 1);
-    h.release(squeezed);
+    assert!(h.store.memory_info().reserve_draws <= 1);
+    h.store.release(squeezed);
     for a in made {
-        h.drop_resource(a);
+        h.store.drop_resource(a);
     }
     assert_eq!(
-        h.memory_info().reserve_bytes,
+        h.store.memory_info().reserve_bytes,
         65536,
         "retaken once memory is back"
     );
@@ -466,50 +464,49 @@ fn json_past_the_cap_is_out_of_memory() -> wasmtime::Result<()> {
 #[test]
 fn a_range_set_that_cannot_grow_is_out_of_memory_and_the_upload_survives() -> wasmtime::Result<()> {
     let mut h = Host::with_memory_limit(CAP);
-    let api = h.api.clone();
-    let chunks = api.memkit_core_chunks().chunk_assembler();
-    let bytes = api.memkit_core_bytes().byte_buffer();
+    let chunks = h.api.memkit_core_chunks().chunk_assembler();
+    let bytes = h.api.memkit_core_bytes().byte_buffer();
     let total = 4 * MIB as u32;
-    let a = chunks.call_create(&mut h.store, total, None)??;
+    let a = chunks
+        .call_create(&mut h.store, total, None)??
+        .owned(&h.store);
     // A byte at every other offset: one more range each, 8 bytes a range, until it cannot grow.
     let mut offset = 0;
     let refused = loop {
-        match chunks.call_write_at(&mut h.store, a, offset, &[1])? {
+        match chunks.call_write_at(&mut h.store, *a, offset, &[1])? {
             Ok(()) => offset += 2,
             Err(error) => break error,
         }
         assert!(offset < total, "the range set never filled the cap");
     };
     assert!(matches!(refused, Error::OutOfMemory(_)), "{refused:?}");
-    assert_eq!(chunks.call_received(&mut h.store, a)?, offset / 2);
+    assert_eq!(chunks.call_received(&mut h.store, *a)?, offset / 2);
     // Hundreds of thousands of gaps cannot be listed now: the first one is.
-    let missing = chunks.call_missing(&mut h.store, a)?;
+    let missing = chunks.call_missing(&mut h.store, *a)?;
     assert!(!missing.is_empty());
     assert_eq!(missing[0].offset, 1);
     // Nothing was lost: filling the gaps in large writes merges the ranges as it goes.
     let data = vec![1u8; total as usize];
     for start in (0..total).step_by(MIB) {
-        chunks.call_write_at(&mut h.store, a, start, &data[start as usize..][..MIB])??;
+        chunks.call_write_at(&mut h.store, *a, start, &data[start as usize..][..MIB])??;
     }
-    assert!(chunks.call_is_complete(&mut h.store, a)?);
-    let buffer = chunks.call_finish(&mut h.store, a)??;
-    assert_eq!(bytes.call_len(&mut h.store, buffer)?, total);
-    h.drop_resource(buffer);
-    h.drop_resource(a);
+    assert!(chunks.call_is_complete(&mut h.store, *a)?);
+    let buffer = chunks.call_finish(&mut h.store, *a)??.owned(&h.store);
+    assert_eq!(bytes.call_len(&mut h.store, *buffer)?, total);
     Ok(())
 }
 
 #[test]
 fn sixty_thousand_gaps_are_listed() -> wasmtime::Result<()> {
     let mut h = Host::with_memory_limit(CAP);
-    let api = h.api.clone();
-    let chunks = api.memkit_core_chunks().chunk_assembler();
-    let a = chunks.call_create(&mut h.store, 120_000, None)??;
+    let chunks = h.api.memkit_core_chunks().chunk_assembler();
+    let a = chunks
+        .call_create(&mut h.store, 120_000, None)??
+        .owned(&h.store);
     for offset in (1..120_000).step_by(2) {
-        chunks.call_write_at(&mut h.store, a, offset, &[0])??;
+        chunks.call_write_at(&mut h.store, *a, offset, &[0])??;
     }
-    assert_eq!(chunks.call_missing(&mut h.store, a)?.len(), 60_000);
-    h.drop_resource(a);
+    assert_eq!(chunks.call_missing(&mut h.store, *a)?.len(), 60_000);
     Ok(())
 }
 
@@ -519,28 +516,30 @@ fn feeding_twenty_thousand_records_near_the_cap_never_traps() -> wasmtime::Resul
     let api = h.api.clone();
     let record = api.memkit_core_records().binary_record();
     let reader = api.memkit_core_records().record_reader();
-    let r = record.call_constructor(&mut h.store, ChecksumKind::Sum32)?;
-    record.call_set_payload(&mut h.store, r, &[5; 100])??;
-    let frame = record.call_serialize(&mut h.store, r)??;
-    h.drop_resource(r);
+    let r = record
+        .call_constructor(&mut h.store, ChecksumKind::Sum32)?
+        .owned(&h.store);
+    record.call_set_payload(&mut h.store, *r, &[5; 100])??;
+    let frame = record.call_serialize(&mut h.store, *r)??;
+    drop(r);
     let stream = frame.repeat(20_000);
     // Leave only a little more than the stream itself free.
     let bytes = api.memkit_core_bytes().byte_buffer();
-    let ballast = bytes.call_constructor(&mut h.store, 0)?;
-    bytes.call_reserve(&mut h.store, ballast, 9 * MIB as u32)??;
-    let rr = reader.call_constructor(&mut h.store, ChecksumKind::Sum32, 1024)?;
-    match reader.call_feed(&mut h.store, rr, &stream)? {
+    let ballast = bytes.call_constructor(&mut h.store, 0)?.owned(&h.store);
+    bytes.call_reserve(&mut h.store, *ballast, 9 * MIB as u32)??;
+    let rr = reader
+        .call_constructor(&mut h.store, ChecksumKind::Sum32, 1024)?
+        .owned(&h.store);
+    match reader.call_feed(&mut h.store, *rr, &stream)? {
         Ok(records) => {
             assert_eq!(records.len(), 20_000);
             for handle in records {
-                h.drop_resource(handle);
+                h.store.drop_resource(handle);
             }
         }
         Err(error) => assert!(matches!(error, DecodeError::OutOfMemory(_)), "{error:?}"),
     }
     assert_still_answers(&mut h);
-    h.drop_resource(rr);
-    h.drop_resource(ballast);
     Ok(())
 }
 
@@ -577,43 +576,45 @@ fn lists_of_records_past_the_cap_fail_their_lowering_not_the_instance() -> wasmt
 #[test]
 fn a_feed_refused_for_memory_changes_nothing_and_can_be_repeated() -> wasmtime::Result<()> {
     let mut h = Host::with_memory_limit(CAP);
-    let api = h.api.clone();
-    let record = api.memkit_core_records().binary_record();
-    let reader = api.memkit_core_records().record_reader();
-    let r = record.call_constructor(&mut h.store, ChecksumKind::Crc32c)?;
-    record.call_set_payload(&mut h.store, r, &[9; 1000])??;
-    let frame = record.call_serialize(&mut h.store, r)??;
-    h.drop_resource(r);
-    let rr = reader.call_constructor(&mut h.store, ChecksumKind::Crc32c, 1 << 20)?;
+    let record = h.api.memkit_core_records().binary_record();
+    let reader = h.api.memkit_core_records().record_reader();
+    let r = record
+        .call_constructor(&mut h.store, ChecksumKind::Crc32c)?
+        .owned(&h.store);
+    record.call_set_payload(&mut h.store, *r, &[9; 1000])??;
+    let frame = record.call_serialize(&mut h.store, *r)??;
+    drop(r);
+    let rr = reader
+        .call_constructor(&mut h.store, ChecksumKind::Crc32c, 1 << 20)?
+        .owned(&h.store);
     // A tail is pending before memory fills up. (The stream stays under 4 KiB, an argument
     // the reserve can place with memory full.)
     assert!(reader
-        .call_feed(&mut h.store, rr, &frame[..100])??
+        .call_feed(&mut h.store, *rr, &frame[..100])??
         .is_empty());
     let stream: Vec<u8> = [&frame[100..], &frame, &frame].concat();
-    let squeezed = h.squeeze();
+    let squeezed = h.store.squeeze();
     let refused = reader
-        .call_feed(&mut h.store, rr, &stream)
+        .call_feed(&mut h.store, *rr, &stream)
         .expect("no trap");
     assert!(
         matches!(refused, Err(DecodeError::OutOfMemory(_))),
         "{refused:?}"
     );
     assert_eq!(
-        reader.call_buffered(&mut h.store, rr)?,
+        reader.call_buffered(&mut h.store, *rr)?,
         100,
         "the tail is as it was"
     );
-    h.release(squeezed);
+    h.store.release(squeezed);
     // The same bytes again: every record, the first completed from the kept tail.
-    let records = reader.call_feed(&mut h.store, rr, &stream)?;
+    let records = reader.call_feed(&mut h.store, *rr, &stream)?;
     let records = records.unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(records.len(), 3);
     for handle in records {
         assert_eq!(record.call_payload(&mut h.store, handle)??, [9; 1000]);
-        h.drop_resource(handle);
+        h.store.drop_resource(handle);
     }
-    reader.call_finish(&mut h.store, rr)??;
-    h.drop_resource(rr);
+    reader.call_finish(&mut h.store, *rr)??;
     Ok(())
 }

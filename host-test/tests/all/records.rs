@@ -1,7 +1,7 @@
 use host_test::exports::memkit::core::records::{
     ChecksumKind, ChecksumMismatch, DecodeError, LengthMismatch,
 };
-use host_test::{Error, Host, MIB};
+use host_test::{Error, Host, Own, MIB};
 
 fn frame(header: &[u8; 16], payload: &[u8], checksum: u32) -> Vec<u8> {
     [
@@ -23,8 +23,7 @@ fn sum32(parts: &[&[u8]]) -> u32 {
 #[test]
 fn the_articles_trap_input_is_a_length_mismatch() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let api = h.api.clone();
-    let record = api.memkit_core_records().binary_record();
+    let record = h.api.memkit_core_records().binary_record();
     let mut input = vec![0u8; 24];
     input[16..20].copy_from_slice(&0xFFFF_FFF0u32.to_le_bytes());
     assert_eq!(
@@ -37,90 +36,93 @@ fn the_articles_trap_input_is_a_length_mismatch() -> wasmtime::Result<()> {
         }))
     );
     // The instance keeps answering.
-    let ok =
-        record.call_deserialize(&mut h.store, &frame(&[0; 16], b"", 0), ChecksumKind::Sum32)??;
-    h.drop_resource(ok);
+    let frame = frame(&[0; 16], b"", 0);
+    let _ok = record
+        .call_deserialize(&mut h.store, &frame, ChecksumKind::Sum32)??
+        .owned(&h.store);
     Ok(())
 }
 
 #[test]
 fn serialize_is_the_articles_layout_and_round_trips() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let api = h.api.clone();
-    let record = api.memkit_core_records().binary_record();
+    let record = h.api.memkit_core_records().binary_record();
     let header = *b"memkit-record-01";
-    let r = record.call_constructor(&mut h.store, ChecksumKind::Sum32)?;
-    record.call_set_header(&mut h.store, r, &header)??;
-    record.call_set_payload(&mut h.store, r, b"payload")??;
-    let bytes = record.call_serialize(&mut h.store, r)??;
+    let r = record
+        .call_constructor(&mut h.store, ChecksumKind::Sum32)?
+        .owned(&h.store);
+    record.call_set_header(&mut h.store, *r, &header)??;
+    record.call_set_payload(&mut h.store, *r, b"payload")??;
+    let bytes = record.call_serialize(&mut h.store, *r)??;
     assert_eq!(
         bytes,
         frame(&header, b"payload", sum32(&[&header, b"payload"]))
     );
-    let back = record.call_deserialize(&mut h.store, &bytes, ChecksumKind::Sum32)??;
-    assert_eq!(record.call_header(&mut h.store, back)??, header);
-    assert_eq!(record.call_payload(&mut h.store, back)??, b"payload");
+    let back = record
+        .call_deserialize(&mut h.store, &bytes, ChecksumKind::Sum32)??
+        .owned(&h.store);
+    assert_eq!(record.call_header(&mut h.store, *back)??, header);
+    assert_eq!(record.call_payload(&mut h.store, *back)??, b"payload");
     assert_eq!(
-        record.call_checksum(&mut h.store, back)?,
-        record.call_checksum(&mut h.store, r)?
+        record.call_checksum(&mut h.store, *back)?,
+        record.call_checksum(&mut h.store, *r)?
     );
-    h.drop_resource(back);
-    h.drop_resource(r);
     Ok(())
 }
 
 #[test]
 fn sum32_of_a_megabyte_matches_a_host_side_sum() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let api = h.api.clone();
-    let record = api.memkit_core_records().binary_record();
+    let record = h.api.memkit_core_records().binary_record();
     // Odd length and all-0xFF runs exercise the SIMD blocks, their tail and the u32 wrap-around.
     let payload: Vec<u8> = (0..MIB + 13)
         .map(|i| if i % 3 == 0 { 0xFF } else { (i * 31) as u8 })
         .collect();
-    let r = record.call_constructor(&mut h.store, ChecksumKind::Sum32)?;
-    record.call_set_payload(&mut h.store, r, &payload)??;
+    let r = record
+        .call_constructor(&mut h.store, ChecksumKind::Sum32)?
+        .owned(&h.store);
+    record.call_set_payload(&mut h.store, *r, &payload)??;
     assert_eq!(
-        record.call_checksum(&mut h.store, r)?,
+        record.call_checksum(&mut h.store, *r)?,
         sum32(&[&[0; 16], &payload])
     );
-    h.drop_resource(r);
     Ok(())
 }
 
 #[test]
 fn crc32c_records_round_trip_a_megabyte() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let api = h.api.clone();
-    let record = api.memkit_core_records().binary_record();
+    let record = h.api.memkit_core_records().binary_record();
     let payload: Vec<u8> = (0..MIB).map(|i| (i * 7) as u8).collect();
-    let r = record.call_constructor(&mut h.store, ChecksumKind::Crc32c)?;
-    record.call_set_payload(&mut h.store, r, &payload)??;
-    let bytes = record.call_serialize(&mut h.store, r)??;
-    let back = record.call_deserialize(&mut h.store, &bytes, ChecksumKind::Crc32c)??;
-    assert_eq!(record.call_payload(&mut h.store, back)??, payload);
+    let r = record
+        .call_constructor(&mut h.store, ChecksumKind::Crc32c)?
+        .owned(&h.store);
+    record.call_set_payload(&mut h.store, *r, &payload)??;
+    let bytes = record.call_serialize(&mut h.store, *r)??;
+    let back = record
+        .call_deserialize(&mut h.store, &bytes, ChecksumKind::Crc32c)??
+        .owned(&h.store);
+    assert_eq!(record.call_payload(&mut h.store, *back)??, payload);
     assert!(record
         .call_deserialize(&mut h.store, &bytes, ChecksumKind::Sum32)?
         .is_err());
-    h.drop_resource(back);
-    h.drop_resource(r);
     Ok(())
 }
 
 #[test]
 fn wrong_header_lengths_are_invalid() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let api = h.api.clone();
-    let record = api.memkit_core_records().binary_record();
-    let r = record.call_constructor(&mut h.store, ChecksumKind::Sum32)?;
+    let record = h.api.memkit_core_records().binary_record();
+    let r = record
+        .call_constructor(&mut h.store, ChecksumKind::Sum32)?
+        .owned(&h.store);
     for len in [0, 1, 15, 17, 64] {
         assert!(matches!(
-            record.call_set_header(&mut h.store, r, &vec![1; len])?,
+            record.call_set_header(&mut h.store, *r, &vec![1; len])?,
             Err(Error::Invalid(_))
         ));
     }
-    assert_eq!(record.call_header(&mut h.store, r)??, vec![0; 16]);
-    h.drop_resource(r);
+    assert_eq!(record.call_header(&mut h.store, *r)??, vec![0; 16]);
     Ok(())
 }
 
@@ -164,27 +166,28 @@ fn truncated_trailing_and_corrupt_data_get_precise_errors() -> wasmtime::Result<
 #[test]
 fn reader_frames_a_stream_fed_one_byte_then_one_mebibyte_at_a_time() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let api = h.api.clone();
-    let reader = api.memkit_core_records().record_reader();
-    let record = api.memkit_core_records().binary_record();
+    let reader = h.api.memkit_core_records().record_reader();
+    let record = h.api.memkit_core_records().binary_record();
     let payloads: Vec<Vec<u8>> = (0..40).map(|i| vec![i as u8; i * 997]).collect();
     let stream: Vec<u8> = payloads
         .iter()
         .flat_map(|p| frame(&[9; 16], p, sum32(&[&[9; 16], p])))
         .collect();
     for piece in [1, MIB] {
-        let rd = reader.call_constructor(&mut h.store, ChecksumKind::Sum32, 64 * 1024)?;
+        let rd = reader
+            .call_constructor(&mut h.store, ChecksumKind::Sum32, 64 * 1024)?
+            .owned(&h.store);
         let mut got = Vec::new();
         for chunk in stream.chunks(piece) {
-            for r in reader.call_feed(&mut h.store, rd, chunk)?? {
+            for r in reader.call_feed(&mut h.store, *rd, chunk)?? {
                 got.push(record.call_payload(&mut h.store, r)??);
-                h.drop_resource(r);
+                h.store.drop_resource(r);
             }
         }
         assert_eq!(got, payloads, "pieces of {piece}");
-        assert_eq!(reader.call_buffered(&mut h.store, rd)?, 0);
-        assert_eq!(reader.call_finish(&mut h.store, rd)?, Ok(()));
-        h.drop_resource(rd);
+        assert_eq!(reader.call_buffered(&mut h.store, *rd)?, 0);
+        assert_eq!(reader.call_finish(&mut h.store, *rd)?, Ok(()));
+        drop(rd);
     }
     Ok(())
 }
@@ -192,62 +195,62 @@ fn reader_frames_a_stream_fed_one_byte_then_one_mebibyte_at_a_time() -> wasmtime
 #[test]
 fn reader_refuses_an_oversized_payload_before_buffering_it() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let api = h.api.clone();
-    let reader = api.memkit_core_records().record_reader();
-    let rd = reader.call_constructor(&mut h.store, ChecksumKind::Sum32, 1024)?;
+    let reader = h.api.memkit_core_records().record_reader();
+    let rd = reader
+        .call_constructor(&mut h.store, ChecksumKind::Sum32, 1024)?
+        .owned(&h.store);
     let mut head = vec![0u8; 20];
     head[16..20].copy_from_slice(&u32::MAX.to_le_bytes());
     assert_eq!(
-        reader.call_feed(&mut h.store, rd, &head)?.map(|_| ()),
+        reader.call_feed(&mut h.store, *rd, &head)?.map(|_| ()),
         Err(DecodeError::PayloadTooLarge(u32::MAX))
     );
-    assert_eq!(reader.call_buffered(&mut h.store, rd)?, 0);
+    assert_eq!(reader.call_buffered(&mut h.store, *rd)?, 0);
     assert_eq!(
-        reader.call_finish(&mut h.store, rd)?,
+        reader.call_finish(&mut h.store, *rd)?,
         Err(DecodeError::PayloadTooLarge(u32::MAX))
     );
-    h.drop_resource(rd);
     Ok(())
 }
 
 #[test]
 fn reader_finish_reports_a_partial_tail() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let api = h.api.clone();
-    let reader = api.memkit_core_records().record_reader();
-    let rd = reader.call_constructor(&mut h.store, ChecksumKind::Sum32, 1024)?;
+    let reader = h.api.memkit_core_records().record_reader();
+    let rd = reader
+        .call_constructor(&mut h.store, ChecksumKind::Sum32, 1024)?
+        .owned(&h.store);
     let whole = frame(&[1; 16], b"abcdef", sum32(&[&[1; 16], b"abcdef"]));
     assert!(reader
-        .call_feed(&mut h.store, rd, &whole[..27])??
+        .call_feed(&mut h.store, *rd, &whole[..27])??
         .is_empty());
     assert_eq!(
-        reader.call_finish(&mut h.store, rd)?,
+        reader.call_finish(&mut h.store, *rd)?,
         Err(DecodeError::LengthMismatch(LengthMismatch {
             declared: 6,
             available: 3
         }))
     );
-    h.drop_resource(rd);
     Ok(())
 }
 
 #[test]
 fn reader_hands_back_good_records_before_a_corrupt_one() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let api = h.api.clone();
-    let reader = api.memkit_core_records().record_reader();
-    let rd = reader.call_constructor(&mut h.store, ChecksumKind::Sum32, 1024)?;
+    let reader = h.api.memkit_core_records().record_reader();
+    let rd = reader
+        .call_constructor(&mut h.store, ChecksumKind::Sum32, 1024)?
+        .owned(&h.store);
     let good = frame(&[1; 16], b"ok", sum32(&[&[1; 16], b"ok"]));
     let bad = frame(&[1; 16], b"ok", 0);
-    let records = reader.call_feed(&mut h.store, rd, &[good.clone(), bad].concat())??;
+    let records = reader.call_feed(&mut h.store, *rd, &[good.clone(), bad].concat())??;
     assert_eq!(records.len(), 1);
     for r in records {
-        h.drop_resource(r);
+        h.store.drop_resource(r);
     }
     assert!(matches!(
-        reader.call_feed(&mut h.store, rd, &good)?,
+        reader.call_feed(&mut h.store, *rd, &good)?,
         Err(DecodeError::ChecksumMismatch(_))
     ));
-    h.drop_resource(rd);
     Ok(())
 }

@@ -1,0 +1,71 @@
+//! Glue of `wit/people.wit` over `src/people.rs`.
+
+use super::exports::memkit::core::people;
+use super::{Memkit, Result};
+use crate::fallible::{make_room, try_map};
+use crate::people::{Company, JsonError, Person, OUT_OF_MEMORY};
+
+/// A `person` in the canonical ABI: two strings (pointer and length each) and a u32.
+const LOWERED_PERSON_BYTES: usize = 20;
+
+impl people::Guest for Memkit {
+    fn person_to_json(p: people::Person) -> Result<String> {
+        Ok(crate::people::person_to_json(&p.into())?)
+    }
+    fn person_from_json(json: String) -> Result<people::Person, people::JsonError> {
+        Ok(crate::people::person_from_json(&json)?.into())
+    }
+    fn company_to_json(c: people::Company) -> Result<String> {
+        Ok(crate::people::company_to_json(&Company {
+            name: c.name,
+            founded_year: c.founded_year,
+            employees: try_map(c.employees, Person::from)?,
+        })?)
+    }
+    fn company_from_json(json: String) -> Result<people::Company, people::JsonError> {
+        let c = crate::people::company_from_json(&json)?;
+        let out_of_memory = |error: crate::Error| people::JsonError {
+            message: format!("{OUT_OF_MEMORY}: {error}"),
+            line: 1,
+            column: 0,
+        };
+        let employees = try_map(c.employees, people::Person::from).map_err(out_of_memory)?;
+        // The bindings copy the list once more to lower it (20 bytes a person): room first.
+        make_room(employees.len() * LOWERED_PERSON_BYTES).map_err(out_of_memory)?;
+        Ok(people::Company {
+            name: c.name,
+            founded_year: c.founded_year,
+            employees,
+        })
+    }
+}
+
+impl From<people::Person> for Person {
+    fn from(p: people::Person) -> Self {
+        Person {
+            name: p.name,
+            age: p.age,
+            email: p.email,
+        }
+    }
+}
+
+impl From<Person> for people::Person {
+    fn from(p: Person) -> Self {
+        people::Person {
+            name: p.name,
+            age: p.age,
+            email: p.email,
+        }
+    }
+}
+
+impl From<JsonError> for people::JsonError {
+    fn from(e: JsonError) -> Self {
+        people::JsonError {
+            message: e.message,
+            line: e.line,
+            column: e.column,
+        }
+    }
+}
