@@ -16,6 +16,8 @@ pub mod people;
 pub mod pools;
 pub mod records;
 pub mod text;
+/// The SIMD sin, cos and tan kernels behind `floats`.
+mod trig;
 
 #[cfg(target_arch = "wasm32")]
 mod component;

@@ -247,10 +247,49 @@ pub fn path_length_of(points: impl IntoIterator<Item = Point3d>) -> f64 {
     })
 }
 
+/// [`path_length`] over interleaved coordinates `x0, y0, z0, x1, y1, z1, …`: the layout a
+/// `Float64Array` crosses the boundary in, one copy, with no record per point.
+///
+/// # Errors
+/// `invalid` unless `coords.len()` is a multiple of 3.
+pub fn path_length_xyz(coords: &[f64]) -> Result<f64, Error> {
+    if !coords.len().is_multiple_of(3) {
+        return Err(Error::Invalid(format!(
+            "coords: {} values is not a whole number of (x, y, z) points",
+            coords.len()
+        )));
+    }
+    let points = coords
+        .chunks_exact(3)
+        .map(|p| Point3d::new(p[0], p[1], p[2]));
+    Ok(path_length_of(points))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn path_length_xyz_refuses_a_partial_point() {
+        assert!(matches!(
+            path_length_xyz(&[1.0, 2.0]),
+            Err(Error::Invalid(_))
+        ));
+        assert_eq!(path_length_xyz(&[]), Ok(0.0));
+        assert_eq!(path_length_xyz(&[0.0, 0.0, 0.0, 3.0, 4.0, 0.0]), Ok(5.0));
+    }
+
+    proptest! {
+        #[test]
+        fn path_length_xyz_agrees_with_path_length(
+            points in proptest::collection::vec((-1e6..1e6f64, -1e6..1e6f64, -1e6..1e6f64), 0..50)
+        ) {
+            let coords: Vec<f64> = points.iter().flat_map(|&(x, y, z)| [x, y, z]).collect();
+            let points: Vec<Point3d> = points.iter().map(|&(x, y, z)| Point3d::new(x, y, z)).collect();
+            prop_assert_eq!(path_length_xyz(&coords).unwrap().to_bits(), path_length(&points).to_bits());
+        }
+    }
 
     #[test]
     fn acquire_misses_then_release_makes_it_hit() {

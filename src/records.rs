@@ -189,6 +189,38 @@ impl BinaryRecord {
     }
 }
 
+/// One record of a stream as plain values: what [`RecordReader::feed`] returns. Mirrors WIT
+/// `records.frame`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Frame {
+    /// The 16 header bytes.
+    pub header: Vec<u8>,
+    /// The payload.
+    pub payload: Vec<u8>,
+    /// The stored checksum, which matched the header and payload.
+    pub checksum: u32,
+}
+
+impl Frame {
+    /// Parses exactly one record from `bytes`, copying its header and payload out (one copy
+    /// of the payload, O(len)).
+    ///
+    /// # Errors
+    /// What [`validate`] reports; `out-of-memory` when the copies cannot be made.
+    pub fn read(bytes: &[u8], kind: ChecksumKind) -> Result<Self, DecodeError> {
+        validate(bytes, kind)?;
+        let checksum_at = bytes.len() - 4;
+        let copy = |part: &[u8]| {
+            try_to_vec(part).map_err(|_| DecodeError::OutOfMemory(len_u32(part.len())))
+        };
+        Ok(Self {
+            header: copy(&bytes[..HEADER_LEN])?,
+            payload: copy(&bytes[PAYLOAD_AT..checksum_at])?,
+            checksum: u32::from_le_bytes(bytes[checksum_at..].try_into().expect("4 bytes")),
+        })
+    }
+}
+
 /// Frames a stream of concatenated records cut at arbitrary points. Mirrors WIT
 /// `records.record-reader`.
 ///
@@ -238,32 +270,38 @@ impl RecordReader {
     ///
     /// Running out of memory is different: the call answers `out-of-memory` and changes
     /// nothing (the unfinished tail is as before), so the same data can be fed again later.
-    pub fn feed(&mut self, data: &[u8]) -> Result<Vec<BinaryRecord>, DecodeError> {
-        self.feed_if(data, |_| Ok(())).map(|(records, ())| records)
+    ///
+    /// # Errors
+    /// `payload-too-large` as soon as a length field over `max_payload` arrives;
+    /// `checksum-mismatch`; `out-of-memory`.
+    pub fn feed(&mut self, data: &[u8]) -> Result<Vec<Frame>, DecodeError> {
+        self.feed_if(data, |_| Ok(())).map(|(frames, ())| frames)
     }
 
     /// [`feed`](Self::feed), with `admit` asked last with the number of records about to be
     /// returned; when it refuses with `out-of-memory`, the call changes nothing, as for the
-    /// reader's own out-of-memory. The component's glue makes room for the records' handles
-    /// there.
+    /// reader's own out-of-memory. The component's glue makes room for the bindings' copy of
+    /// the list there.
     pub fn feed_if<T>(
         &mut self,
         data: &[u8],
         admit: impl FnOnce(usize) -> Result<T, DecodeError>,
-    ) -> Result<(Vec<BinaryRecord>, T), DecodeError> {
+    ) -> Result<(Vec<Frame>, T), DecodeError> {
         if let Some(error) = &self.failed {
             return Err(error.clone());
         }
         let before = self.pending.len();
-        let mut records = Vec::new();
-        let mut completed_pending = false;
-        let framed = self.frame_records(data, &mut records, &mut completed_pending);
+        let mut frames = Vec::new();
+        // Bytes at the front of `pending` that this call completed into a record: they stay
+        // until the call succeeds, so that a refused call can leave the tail as it was.
+        let mut completed = 0;
+        let framed = self.frame_records(data, &mut frames, &mut completed);
         let bad_record = match framed {
             Err(DecodeError::OutOfMemory(_)) => None,
             Err(ref error) => Some(error.clone()),
             Ok(()) => None,
         };
-        if let (Some(error), true) = (&bad_record, records.is_empty()) {
+        if let (Some(error), true) = (&bad_record, frames.is_empty()) {
             self.fail(error.clone());
             return Err(error.clone());
         }
@@ -276,17 +314,18 @@ impl RecordReader {
                     Err(error)
                 }
             })
-            .and_then(|()| admit(records.len()));
+            .and_then(|()| admit(frames.len()));
         match admitted {
             Ok(admitted) => {
-                // A bad record: the reader fails for good, after handing over the good ones.
-                if let Some(error) = bad_record {
-                    self.fail(error);
+                match bad_record {
+                    // The reader fails for good, after handing over the good records.
+                    Some(error) => self.fail(error),
+                    None => drop(self.pending.drain(..completed)),
                 }
-                Ok((records, admitted))
+                Ok((frames, admitted))
             }
             Err(refused) => {
-                self.roll_back(before, records, completed_pending);
+                self.pending.truncate(before);
                 Err(refused)
             }
         }
@@ -298,27 +337,14 @@ impl RecordReader {
         self.pending = Vec::new();
     }
 
-    /// Undoes a call that framed `records` from a pending tail of `before` bytes: the tail is
-    /// restored (from the first record when the call completed it) and the records dropped.
-    fn roll_back(
-        &mut self,
-        before: usize,
-        mut records: Vec<BinaryRecord>,
-        completed_pending: bool,
-    ) {
-        if completed_pending {
-            self.pending = records.swap_remove(0).frame;
-        }
-        self.pending.truncate(before);
-    }
-
-    /// Frames `input` after the pending tail into `records`; `completed_pending` is set when
-    /// the tail's frame was completed (it is then the first record).
+    /// Frames `input` after the pending tail into `frames`; `completed` is set to the length
+    /// of the pending frame when this input completed it (it is then the first record, and
+    /// its bytes are still at the front of `pending`).
     fn frame_records(
         &mut self,
         mut input: &[u8],
-        records: &mut Vec<BinaryRecord>,
-        completed_pending: &mut bool,
+        frames: &mut Vec<Frame>,
+        completed: &mut usize,
     ) -> Result<(), DecodeError> {
         // First complete the frame already pending, taking only the bytes it needs: up to its
         // length field, which is checked against `max_payload` before any payload is buffered,
@@ -329,23 +355,20 @@ impl RecordReader {
             self.buffer(&input[..take])?;
             input = &input[take..];
             if self.frame_len(&self.pending)? == Some(self.pending.len() as u64) {
-                // Room first: once taken, the pending frame must not be lost.
-                Self::reserve_slot(records)?;
-                let frame = std::mem::take(&mut self.pending);
-                records.push(self.record(frame)?);
-                *completed_pending = true;
+                Self::reserve_slot(frames)?;
+                frames.push(Frame::read(&self.pending, self.kind)?);
+                *completed = self.pending.len();
+                break;
             }
         }
-        // Then whole frames straight from the input, one copy each.
+        // Then whole frames straight from the input: the payload is copied once, into its frame.
         while let Some(frame_len) = self.frame_len(input)? {
             if (input.len() as u64) < frame_len {
                 break;
             }
             let (frame, rest) = input.split_at(frame_len as usize);
-            Self::reserve_slot(records)?;
-            let frame =
-                try_to_vec(frame).map_err(|_| DecodeError::OutOfMemory(len_u32(frame.len())))?;
-            records.push(self.record(frame)?);
+            Self::reserve_slot(frames)?;
+            frames.push(Frame::read(frame, self.kind)?);
             input = rest;
         }
         self.buffer(input)
@@ -359,13 +382,8 @@ impl RecordReader {
     }
 
     /// Makes room for one more completed record, growing the list fallibly.
-    fn reserve_slot(records: &mut Vec<BinaryRecord>) -> Result<(), DecodeError> {
-        try_grow(records, 1)
-            .map_err(|_| DecodeError::OutOfMemory(len_u32(size_of::<BinaryRecord>())))
-    }
-
-    fn record(&self, frame: Vec<u8>) -> Result<BinaryRecord, DecodeError> {
-        BinaryRecord::deserialize(frame, self.kind)
+    fn reserve_slot(frames: &mut Vec<Frame>) -> Result<(), DecodeError> {
+        try_grow(frames, 1).map_err(|_| DecodeError::OutOfMemory(len_u32(size_of::<Frame>())))
     }
 
     /// Ends the stream. Errors: the reader's error, or what a partial record pending at the
@@ -386,6 +404,18 @@ mod tests {
     use super::*;
     use crate::checksum::crc32c;
     use proptest::prelude::*;
+
+    /// What the reader should return for `r`, taken from the record's own accessors.
+    fn frames_of(records: &[BinaryRecord]) -> Vec<Frame> {
+        records
+            .iter()
+            .map(|r| Frame {
+                header: r.header().to_vec(),
+                payload: r.payload().to_vec(),
+                checksum: r.checksum(),
+            })
+            .collect()
+    }
 
     fn record(kind: ChecksumKind, header: &[u8; 16], payload: &[u8]) -> BinaryRecord {
         let mut r = BinaryRecord::new(kind);
@@ -477,7 +507,7 @@ mod tests {
         for byte in &stream {
             got.extend(reader.feed(std::slice::from_ref(byte)).unwrap());
         }
-        assert_eq!(got, records);
+        assert_eq!(got, frames_of(&records));
         assert_eq!(reader.buffered(), 0);
         assert_eq!(reader.finish(), Ok(()));
     }
@@ -579,7 +609,7 @@ mod tests {
             for w in bounds.windows(2) {
                 got.extend(reader.feed(&stream[w[0]..w[1]]).unwrap());
             }
-            prop_assert_eq!(got, records);
+            prop_assert_eq!(got, frames_of(&records));
             prop_assert_eq!(reader.finish(), Ok(()));
         }
 

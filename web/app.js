@@ -1,6 +1,6 @@
 // The demo page: one function per section, each calling memkit and rendering what came back.
 import * as memkit from './memkit/memkit.js';
-import { runAll } from './bench.js';
+import { formatTime, runRounds, scenarios } from './memkit/bench.js';
 import { floatInput, floatJob } from './float-job.js';
 
 const { memory, bytes, floats, text, people, records, pools, chunks } = memkit;
@@ -16,7 +16,6 @@ function describeError(error) {
 }
 
 const hex = (n) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
-const ms = (t) => (t < 0.001 ? `${(t * 1e6).toFixed(1)} ns` : t < 1 ? `${(t * 1000).toFixed(1)} µs` : `${t.toFixed(2)} ms`);
 
 /** Wires a button to an action; errors are shown in `output`, never thrown away. */
 function onClick(buttonId, output, action) {
@@ -84,7 +83,7 @@ onClick('bytes-run', $('bytes-result'), () => {
   lines.push(`fill(0, 16, 0xab), read(0, 20): ${head}`);
   const out = buffer.toList();
   lines.push(`toList: ${out.length.toLocaleString()} bytes, tail unchanged: ${out.subarray(16).every((b, i) => b === data[i + 16])}`);
-  lines.push(`round trip took ${ms(performance.now() - start)}`);
+  lines.push(`round trip took ${formatTime(performance.now() - start)}`);
   try {
     buffer.read(0xffffffff, 2);
   } catch (error) {
@@ -153,11 +152,11 @@ onClick('floats-run', $('floats-result'), async () => {
     ? inWorker('floats', { input, rounds }, { transfer: [input.buffer] })
     : floatJob(memkit, input, rounds)));
   $('floats-result').textContent = [
-    `process (tan∘cos∘sin) of 1,000,000 floats${rounds > 1 ? `, ${rounds} rounds` : ''}: ${ms(took)}, ` +
+    `process (tan∘cos∘sin) of 1,000,000 floats${rounds > 1 ? `, ${rounds} rounds` : ''}: ${formatTime(took)}, ` +
       (useWorker ? 'in a Web Worker' : 'on the main thread'),
     `first values: ${first.map((x) => x.toFixed(6)).join(', ')}`,
     `sum ${stats.sum.toFixed(4)} · min ${stats.min.toFixed(6)} · max ${stats.max.toFixed(6)} · mean ${stats.mean.toFixed(6)}`,
-    `the page's longest stall meanwhile: ${ms(stall)}`,
+    `the page's longest stall meanwhile: ${formatTime(stall)}`,
   ].join('\n');
 });
 
@@ -198,7 +197,7 @@ onClick('json-company', $('json-result'), () => {
   const back = people.companyFromJson(json);
   const took = performance.now() - start;
   $('json-result').textContent = [
-    `company of ${back.employees.length} employees → ${json.length.toLocaleString()} bytes of JSON and back in ${ms(took)} (two calls)`,
+    `company of ${back.employees.length} employees → ${json.length.toLocaleString()} bytes of JSON and back in ${formatTime(took)} (two calls)`,
     `starts: ${json.slice(0, 90)}…`,
     `last employee back: ${JSON.stringify(back.employees.at(-1))}`,
   ].join('\n');
@@ -280,7 +279,7 @@ onClick('pool-run', $('pool-result'), () => {
   const waiting = pointPool.size();
   pointPool[Symbol.dispose]();
   $('pool-result').textContent = [
-    `1000 acquire + append + release in ${ms(took)}`,
+    `1000 acquire + append + release in ${formatTime(took)}`,
     `hits ${stats.hits} · misses ${stats.misses} · released ${stats.released} · discarded ${stats.discarded} · retained ${stats.retainedBytes} bytes`,
     `point pool: path of 1000 points ${total.toFixed(6)} (${waiting} points waiting for reuse)`,
     `pathLength, one call: ${pools.pathLength(points).toFixed(6)}`,
@@ -320,21 +319,50 @@ $('upload-file').addEventListener('change', async () => {
 });
 
 // ── Benchmarks ───────────────────────────────────────────────────────────────────────────
+/** The article's wasm-bindgen module, when `cargo xtask baseline` has built it into the page. */
+async function loadBaseline() {
+  try {
+    const baseline = await import('./baseline/memkit_baseline.js');
+    await baseline.default();
+    return baseline;
+  } catch {
+    return undefined;
+  }
+}
+
+const LABELS = { memkit: 'memkit', baseline: "the article's module", js: 'plain JS' };
+
 onClick('bench-run', $('bench-table'), async () => {
   const chart = $('bench-chart');
+  const table = $('bench-table');
   chart.innerHTML = '';
-  $('bench-table').innerHTML = '<tr><th>scenario</th><th>memkit</th><th>plain JS</th><th>memkit / JS</th></tr>';
-  await runAll(memkit, ({ name, memkitMs, jsMs, ratio }) => {
-    const longest = Math.max(memkitMs, jsMs);
-    chart.insertAdjacentHTML('beforeend',
-      `<div class="row"><span>${name}</span><div class="bars">` +
-      `<div class="memkit" style="width:${(memkitMs / longest) * 100}%" title="memkit ${ms(memkitMs)}"></div>` +
-      `<div class="js" style="width:${(jsMs / longest) * 100}%" title="JS ${ms(jsMs)}"></div></div></div>`);
-    $('bench-table').insertAdjacentHTML('beforeend',
-      `<tr><td>${name}</td><td>${ms(memkitMs)}</td><td>${ms(jsMs)}</td><td>${ratio.toFixed(2)}</td></tr>`);
-    sampleMemory();
-  });
-  chart.insertAdjacentHTML('beforeend', '<p class="legend"><span class="memkit" style="color:#fff">memkit</span> <span class="js">plain JS</span></p>');
+  const baseline = await loadBaseline();
+  const contestants = baseline ? ['memkit', 'baseline', 'js'] : ['memkit', 'js'];
+  table.innerHTML = `<tr><th>job</th>${contestants.map((who) => `<th>${LABELS[who]}</th>`).join('')}` +
+    (baseline ? '<th>memkit / module</th><th>target</th>' : '') + '</tr>';
+  $('bench-status').textContent = baseline ? '' : "the article's module is not built here (cargo xtask baseline)";
+  const { jobs, dispose } = scenarios({ memkit, baseline });
+  try {
+    await runRounds(jobs, {
+      rounds: 1,
+      onJob({ name, target, times }) {
+        const present = contestants.filter((who) => times[who]);
+        const longest = Math.max(...present.map((who) => times[who].median));
+        chart.insertAdjacentHTML('beforeend', `<div class="row"><span>${name}</span><div class="bars">` +
+          present.map((who) => `<div class="${who}" style="width:${(times[who].median / longest) * 100}%" ` +
+            `title="${LABELS[who]} ${formatTime(times[who].median)}"></div>`).join('') + '</div></div>');
+        const cell = (who) => `<td>${times[who] ? formatTime(times[who].median) : '—'}</td>`;
+        const ratio = baseline ? times.memkit.median / times.baseline.median : undefined;
+        table.insertAdjacentHTML('beforeend', `<tr><td>${name}</td>${contestants.map(cell).join('')}` +
+          (baseline ? `<td>${ratio.toFixed(2)}</td><td>≤ ${target}</td>` : '') + '</tr>');
+        sampleMemory();
+      },
+    });
+  } finally {
+    dispose();
+  }
+  chart.insertAdjacentHTML('beforeend', '<p class="legend">' +
+    contestants.map((who) => `<span class="${who}">${LABELS[who]}</span>`).join(' ') + '</p>');
 });
 
 sampleMemory();

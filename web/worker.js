@@ -4,7 +4,7 @@
 // handle to the same bytes, not a copy) and read here as a stream.
 import * as memkit from './memkit/memkit.js';
 import { assemble } from './memkit/streams.js';
-import { crc32c } from './crc32c.js';
+import { crc32c } from './memkit/crc32c.js';
 import { floatJob } from './float-job.js';
 
 const jobs = {

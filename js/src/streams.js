@@ -6,8 +6,8 @@ import { chunks, records } from './memkit.js';
 
 /**
  * A `TransformStream` from bytes, cut anywhere, to the records they hold, framed by memkit's
- * `record-reader`: each record comes out as `{ header, payload, checksum }` (copies; no handle
- * to dispose). A bad record, or a partial one when the input ends, errors the stream with
+ * `record-reader`: each record comes out as `{ header, payload, checksum }` (values; no
+ * handle to dispose). A bad record, or a partial one when the input ends, errors the stream with
  * memkit's typed error (`error.payload`, for example `{ tag: 'checksum-mismatch', … }`).
  */
 export function recordStream({ checksum = 'crc32c', maxPayload = 16 << 20 } = {}) {
@@ -19,13 +19,8 @@ export function recordStream({ checksum = 'crc32c', maxPayload = 16 << 20 } = {}
   return new TransformStream({
     transform(chunk, controller) {
       try {
-        for (const record of reader.feed(chunk)) {
-          try {
-            controller.enqueue({ header: record.header(), payload: record.payload(), checksum: record.checksum() });
-          } finally {
-            record[Symbol.dispose]();
-          }
-        }
+        // memkit returns the records as values: { header, payload, checksum }, no handles.
+        for (const frame of reader.feed(chunk)) controller.enqueue(frame);
       } catch (error) {
         release();
         throw error;

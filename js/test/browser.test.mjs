@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from '../scripts/serve.mjs';
-import { crc32c } from '../../web/crc32c.js';
+import { crc32c } from 'memkit/crc32c';
 
 const webRoot = fileURLToPath(new URL('../../web/', import.meta.url));
 const screenshotPath = fileURLToPath(new URL('../../target/web-demo.png', import.meta.url));
@@ -166,18 +166,20 @@ test('a generated file streamed into memkit reaches 100 % and a matching CRC-32C
   assert.equal(await textOf('upload-missing'), '0 bytes to go');
 });
 
-test('benchmark panel draws memkit against plain JS', async () => {
+test("benchmark panel draws memkit against the article's module and plain JS", async () => {
   await page.click('#bench-run');
-  await page.waitForFunction(() => document.querySelectorAll('#bench-table tr').length === 9, null, { timeout: 120_000 });
+  await page.waitForFunction(() => document.querySelectorAll('#bench-table tr').length === 9, null, { timeout: 180_000 });
   const rows = await page.locator('#bench-table tr').evaluateAll((trs) =>
     trs.map((tr) => [...tr.children].map((cell) => cell.textContent)));
+  assert.deepEqual(rows[0], ['job', 'memkit', "the article's module", 'plain JS', 'memkit / module', 'target']);
   assert.match(rows[1][0], /^1 MiB byte buffer in and out/);
   const version = await browser.version();
   const table = rows.map((cells) => `| ${cells.join(' | ')} |`);
-  table.splice(1, 0, '|---|---|---|---|');
-  writeFileSync(benchPath, `Chromium ${version} (headless), memkit vs plain JS:\n\n${table.join('\n')}\n`);
+  table.splice(1, 0, '|---|---|---|---|---|---|');
+  writeFileSync(benchPath, `Chromium ${version} (headless), one round:\n\n${table.join('\n')}\n`);
   const bars = await page.locator('#bench-chart .bars > div').count();
-  assert.equal(bars, 16, 'two bars per scenario');
+  assert.equal(bars, 24, 'three bars per job');
+  assert.equal(await textOf('bench-status'), '', "the article's module loaded");
 });
 
 test('`using` releases a handle at the end of its block', async () => {

@@ -71,3 +71,10 @@ test('reserve of 3 GiB is out-of-memory and the instance keeps working', () => w
   assert.deepEqual(b.toList(), new Uint8Array([9, 8]));
   b[Symbol.dispose]();
 }));
+
+test('take moves the bytes out and consumes the handle', () => withoutLeaks(() => {
+  const data = new Uint8Array(1 << 20).map((_, i) => (i * 7) % 253);
+  const buffer = bytes.ByteBuffer.fromList(data);
+  assert.deepEqual(bytes.ByteBuffer.take(buffer), data);
+  assert.throws(() => buffer.len(), 'a taken handle is no longer usable');
+}));

@@ -2,7 +2,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { bytes, chunks } from 'memkit';
 import { assertComponentError, withoutLeaks } from './helpers.mjs';
-import { crc32c } from '../../web/crc32c.js';
+import { crc32c } from 'memkit/crc32c';
 
 test('out-of-order chunks complete and finish hands over a byte-buffer', () => withoutLeaks(() => {
   const data = Uint8Array.from({ length: 100_000 }, (_, i) => i % 241);

@@ -70,3 +70,10 @@ test('dot of mismatched lengths is invalid; bad ranges are out-of-bounds', () =>
   a[Symbol.dispose]();
   b[Symbol.dispose]();
 }));
+
+test('take moves the floats out and consumes the handle', () => withoutLeaks(() => {
+  const buffer = floats.FloatBuffer.fromList(new Float32Array([1, 2, 3.5]));
+  buffer.scale(2);
+  assert.deepEqual(floats.FloatBuffer.take(buffer), new Float32Array([2, 4, 7]));
+  assert.throws(() => buffer.len(), 'a taken handle is no longer usable');
+}));

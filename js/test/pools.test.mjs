@@ -73,3 +73,11 @@ test('points, the point pool and path-length', () => withoutLeaks(() => {
   assert.equal(pools.pathLength([]), 0);
   assert.ok(Number.isNaN(pools.pathLength([{ x: NaN, y: 0, z: 0 }, { x: 0, y: 0, z: 0 }])));
 }));
+
+test('pathLengthXyz takes a Float64Array and agrees with pathLength', () => {
+  const points = Array.from({ length: 1000 }, (_, i) => ({ x: Math.cos(i / 100), y: Math.sin(i / 100), z: i / 100 }));
+  const coords = Float64Array.from(points.flatMap((p) => [p.x, p.y, p.z]));
+  assert.equal(pools.pathLengthXyz(coords), pools.pathLength(points));
+  assert.equal(pools.pathLengthXyz(new Float64Array(0)), 0);
+  assertComponentError(() => pools.pathLengthXyz(new Float64Array(4)), 'invalid');
+});

@@ -80,9 +80,9 @@ test('a reader frames a stream fed one byte, then one mebibyte, at a time', () =
     const reader = new records.RecordReader('sum32', 64 * 1024);
     const got = [];
     for (let start = 0; start < stream.length; start += piece) {
-      for (const r of reader.feed(stream.subarray(start, start + piece))) {
-        got.push(r.payload());
-        r[Symbol.dispose]();
+      for (const frame of reader.feed(stream.subarray(start, start + piece))) {
+        assert.deepEqual(frame.header, header);
+        got.push(frame.payload);
       }
     }
     assert.deepEqual(got, payloads, `pieces of ${piece}`);

@@ -44,6 +44,9 @@ impl bytes::GuestByteBuffer for Rep<ByteBuffer> {
     fn to_list(&self) -> Result<Vec<u8>> {
         Ok(self.get().to_vec()?)
     }
+    fn take(this: bytes::ByteBuffer) -> Vec<u8> {
+        this.into_inner::<Self>().into_inner().into_vec()
+    }
     fn truncate(&self, len: u32) {
         self.get_mut().truncate(len)
     }

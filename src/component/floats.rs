@@ -28,6 +28,9 @@ impl floats::GuestFloatBuffer for Rep<FloatBuffer> {
     fn to_list(&self) -> Result<Vec<f32>> {
         Ok(self.get().to_vec()?)
     }
+    fn take(this: floats::FloatBuffer) -> Vec<f32> {
+        this.into_inner::<Self>().into_inner().into_vec()
+    }
     fn read(&self, offset: u32, len: u32) -> Result<Vec<f32>> {
         Ok(self.get().read(offset, len)?)
     }

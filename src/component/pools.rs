@@ -13,6 +13,9 @@ impl pools::Guest for Memkit {
     fn path_length(points: Vec<pools::Point3d>) -> f64 {
         crate::pools::path_length_of(points.into_iter().map(Point3d::from))
     }
+    fn path_length_xyz(coords: Vec<f64>) -> Result<f64> {
+        Ok(crate::pools::path_length_xyz(&coords)?)
+    }
 }
 
 impl pools::GuestBufferPool for Rep<BufferPool> {

@@ -4,8 +4,8 @@
 use super::exports::memkit::core::records;
 use super::{boxed_bytes, room_for_handle, Memkit, Rep, Result};
 use crate::error::len_u32;
-use crate::fallible::{make_room, try_to_vec, try_with_capacity};
-use crate::records::{BinaryRecord, ChecksumKind, DecodeError, RecordReader};
+use crate::fallible::{make_room, try_to_vec};
+use crate::records::{BinaryRecord, ChecksumKind, DecodeError, Frame, RecordReader};
 
 impl records::Guest for Memkit {
     type BinaryRecord = Rep<BinaryRecord>;
@@ -53,24 +53,35 @@ impl records::GuestRecordReader for Rep<RecordReader> {
     fn new(kind: records::ChecksumKind, max_payload: u32) -> Self {
         Rep::new(RecordReader::new(kind.into(), max_payload))
     }
-    fn feed(&self, data: Vec<u8>) -> Result<Vec<records::BinaryRecord>, records::DecodeError> {
-        // Room for the handles is made before the reader lets go of its bytes: each handle
-        // boxes its record with an allocation that cannot fail gracefully, more than the
-        // reserve holds for a long list. Refused, the call changes nothing.
-        let (completed, mut handles) = self.get_mut().feed_if(&data, |count| {
-            let out_of_memory = |_| DecodeError::OutOfMemory(len_u32(count * 4));
-            let handles = try_with_capacity(count).map_err(out_of_memory)?;
-            make_room(count * boxed_bytes::<Rep<BinaryRecord>>()).map_err(out_of_memory)?;
-            Ok(handles)
+    fn feed(&self, data: Vec<u8>) -> Result<Vec<records::Frame>, records::DecodeError> {
+        // The bindings lower the returned list into a new allocation that cannot fail
+        // gracefully: room for it is made before the reader lets go of its bytes. Refused, the
+        // call changes nothing.
+        let (frames, ()) = self.get_mut().feed_if(&data, |count| {
+            make_room(count * LOWERED_FRAME_BYTES)
+                .map_err(|_| DecodeError::OutOfMemory(len_u32(count * LOWERED_FRAME_BYTES)))
         })?;
-        handles.extend(completed.into_iter().map(handle));
-        Ok(handles)
+        // Same layout on both sides: `collect` reuses the vector in place.
+        Ok(frames.into_iter().map(records::Frame::from).collect())
     }
     fn buffered(&self) -> u32 {
         self.get().buffered()
     }
     fn finish(&self) -> Result<(), records::DecodeError> {
         Ok(self.get().finish()?)
+    }
+}
+
+/// A `frame` in the canonical ABI: two lists (pointer and length each) and a u32.
+const LOWERED_FRAME_BYTES: usize = 20;
+
+impl From<Frame> for records::Frame {
+    fn from(frame: Frame) -> Self {
+        records::Frame {
+            header: frame.header,
+            payload: frame.payload,
+            checksum: frame.checksum,
+        }
     }
 }
 

@@ -9,10 +9,9 @@ use std::process::Command;
 use wac_graph::types::Package;
 use wac_graph::{CompositionGraph, EncodeOptions};
 
-use crate::{
-    cargo, component_surface, componentize, python, run, target_dir, workspace_root, Result,
-    WASM_TARGET,
-};
+use crate::build::{build, component_surface, componentize};
+use crate::python;
+use crate::util::{cargo, ensure_target, run, target_dir, workspace_root, Result, WASM_TARGET};
 
 /// A component that imports memkit, and what its composition may import.
 struct Consumer {
@@ -47,7 +46,12 @@ fn composed_path(name: &str) -> PathBuf {
     target_dir().join("composed").join(format!("{name}.wasm"))
 }
 
-/// Builds both consumers, composes each with the memkit component at `memkit` and writes the
+/// Builds memkit, then composes it with every consumer.
+pub fn compose() -> Result {
+    compose_with(&build()?).map(drop)
+}
+
+/// Builds every consumer, composes each with the memkit component at `memkit` and writes the
 /// results; returns the composed record-check's path (the one `cargo xtask test` transpiles).
 pub fn compose_with(memkit: &Path) -> Result<PathBuf> {
     let memkit = std::fs::read(memkit)?;
@@ -78,7 +82,7 @@ fn build_record_check() -> Result<Vec<u8>> {
 /// `examples/record-service`, a wasi:http service: for `wasm32-wasip2`, rustc links the
 /// component itself.
 fn build_record_service() -> Result<Vec<u8>> {
-    crate::ensure_target(WASIP2_TARGET)?;
+    ensure_target(WASIP2_TARGET)?;
     run(cargo().args([
         "build",
         "--package",
@@ -131,6 +135,16 @@ fn plug_reexporting(
     let socket_exports: Vec<String> = socket_type.exports.keys().cloned().collect();
     let memkit = graph.instantiate(plug);
     let consumer = graph.instantiate(socket);
+    // The re-exported interfaces refer to `types.error`. A consumer that uses none of the
+    // functions returning it does not import `types` (record-service reads frames, whose
+    // errors are `decode-error`), so it is exported from memkit here.
+    if let Some(types) = plug_exports
+        .keys()
+        .find(|name| name.starts_with("memkit:core/types@") && !socket_imports.contains(name))
+    {
+        let export = graph.alias_instance_export(memkit, types)?;
+        graph.export(export, types)?;
+    }
     let mut plugged = 0;
     for name in socket_imports
         .iter()

@@ -1,52 +1,165 @@
-//! Three patches to the JS glue that jco 1.12.0 generates (`js/dist/memkit.js`): a bug fix and
-//! a fast path, both measured, and readable error messages. All are described in
-//! `js/README.md`. Each fails loudly when the code it expects is not there, so a jco upgrade
-//! cannot silently drop them.
+//! Patches to the JS glue that jco 1.12.0 generates (`js/dist/memkit.js`): faster calls
+//! (string lowering and lifting, memory views, resource handles), each measured, and readable
+//! error messages. All are described in `js/README.md`. Each fails loudly when the code it
+//! expects is not there, so a jco upgrade cannot silently drop them.
 
 /// The glue after [`patch`].
 pub struct Patched {
     pub text: String,
-    /// How many `var` declarations of list-element resources became `let`.
-    pub resource_list_bindings: usize,
+    /// How many resource handles are set as plain properties.
+    pub resource_handles: usize,
+    /// How many string lifts take the short-ASCII path.
+    pub string_lifts: usize,
 }
 
-/// Applies the three patches.
+/// Applies every patch.
 pub fn patch(glue: &str) -> Result<Patched, String> {
-    let (text, resource_list_bindings) = fix_resource_list_closures(glue);
-    let text = ascii_fast_path_in_utf8_encode(&text)?;
+    let text = ascii_fast_path_in_utf8_encode(glue)?;
+    let text = cached_memory_views(&text)?;
+    let (text, string_lifts) = ascii_fast_path_in_utf8_decode(&text)?;
+    let (text, resource_handles) = plain_resource_properties(&text)?;
     let text = readable_component_errors(&text)?;
     Ok(Patched {
         text,
-        resource_list_bindings,
+        resource_handles,
+        string_lifts,
     })
 }
 
-/// Works around a jco bug (seen in 1.12.0 up to 1.35.0): when a function returns a list of
-/// owned resources, the glue lifts each element in a `for` loop with `var handleN` and
-/// `var rscN`, so every element's `Symbol.dispose` closure sees the *last* element's handle:
-/// disposing the first record of `record-reader.feed` throws "Invalid handle" and the others
-/// leak. Declaring those two bindings with `let` gives each iteration its own. Only lines of
-/// that loop shape change (`getInt32(base + …)` reads an element of the list).
-fn fix_resource_list_closures(glue: &str) -> (String, usize) {
+fn revisit(what: &str) -> String {
+    format!("jco glue: {what}; revisit xtask/src/jco_glue.rs for this jco version")
+}
+
+/// jco 1.12.0's DataView accessor: every field read or write of a call compares the view's
+/// buffer with the memory's, two getter calls (`Memory.prototype.buffer` is not cheap).
+const DATA_VIEW: &str =
+    "const dataView = mem => dv.buffer === mem.buffer ? dv : dv = new DataView(mem.buffer);\n";
+
+/// The views are renewed only when the memory grew: growing detaches the old buffer, and a
+/// detached buffer's typed array has a `byteLength` of 0 (a cheap, inlined read). Valid for a
+/// glue with one memory, which is checked. `memoryBytes` serves the string fast path below.
+/// Lifting a company of 1000 people: see js/README.md for the measured gain.
+const CACHED_VIEWS: &str = "let memoryBytes = new Uint8Array();
+const dataView = mem => memoryBytes.byteLength !== 0 ? dv : (memoryBytes = new Uint8Array(mem.buffer), dv = new DataView(memoryBytes.buffer));
+const memoryView = mem => (dataView(mem), memoryBytes);
+";
+
+fn cached_memory_views(glue: &str) -> Result<String, String> {
+    if glue.contains("memory1") {
+        return Err(revisit(
+            "the glue has more than one memory, the cached views assume one",
+        ));
+    }
+    match glue.matches(DATA_VIEW).count() {
+        1 => Ok(glue.replacen(DATA_VIEW, CACHED_VIEWS, 1)),
+        n => Err(revisit(&format!(
+            "expected the dataView accessor once, found it {n} times"
+        ))),
+    }
+}
+
+/// How jco 1.12.0 lifts a string: a TextDecoder call over a new view, whose fixed cost
+/// dominates for the short strings of records (a name, an email).
+const DECODE_CALL: &str = "utf8Decoder.decode(new Uint8Array(memory0.buffer, ";
+
+/// Strings of at most 64 bytes, all ASCII, are read byte by byte from the cached view; any
+/// other byte sends the string to TextDecoder, so the result is identical.
+const UTF8_DECODE: &str = "
+function utf8Decode(mem, ptr, len) {
+  if (len <= 64) {
+    const bytes = memoryView(mem);
+    let s = '';
+    for (let i = ptr; i < ptr + len; i++) {
+      const b = bytes[i];
+      if (b > 0x7f) return utf8Decoder.decode(new Uint8Array(mem.buffer, ptr, len));
+      s += String.fromCharCode(b);
+    }
+    return s;
+  }
+  return utf8Decoder.decode(new Uint8Array(mem.buffer, ptr, len));
+}
+";
+
+fn ascii_fast_path_in_utf8_decode(glue: &str) -> Result<(String, usize), String> {
+    let mut text = String::with_capacity(glue.len());
+    let mut rest = glue;
+    let mut lifts = 0;
+    while let Some(at) = rest.find(DECODE_CALL) {
+        let args_at = at + DECODE_CALL.len();
+        let Some(close) = rest[args_at..].find("))") else {
+            return Err(revisit("a string lift without its closing parentheses"));
+        };
+        text.push_str(&rest[..at]);
+        text.push_str("utf8Decode(memory0, ");
+        text.push_str(&rest[args_at..args_at + close]);
+        text.push(')');
+        rest = &rest[args_at + close + 2..];
+        lifts += 1;
+    }
+    text.push_str(rest);
+    if lifts == 0 {
+        return Err(revisit("found no string lift to speed up"));
+    }
+    Ok((
+        text.replacen(CACHED_VIEWS, &format!("{CACHED_VIEWS}{UTF8_DECODE}"), 1),
+        lifts,
+    ))
+}
+
+/// Every lifted resource gets its handle and its `Symbol.dispose` closure through
+/// `Object.defineProperty`, which V8 makes far slower than a plain assignment; with the
+/// finalizer's registration it was most of the cost of `buffer-pool.acquire` (a handle per
+/// call). Plain properties keep the same values, the same closure and the same finalizer; the
+/// only visible difference is that the two symbol-keyed properties are enumerable.
+fn plain_resource_properties(glue: &str) -> Result<(String, usize), String> {
     let mut text = String::with_capacity(glue.len());
     let mut patched = 0;
-    let mut in_element = false;
+    // The indentation of each open `Symbol.dispose` function, awaiting its `}});`.
+    let mut open: Vec<String> = Vec::new();
     for line in glue.split_inclusive('\n') {
         let body = line.trim_start();
         let indent = &line[..line.len() - body.len()];
-        let element_handle = body.starts_with("var handle") && body.contains("getInt32(base + ");
-        let element_resource = in_element && body.starts_with("var rsc");
-        if element_handle || element_resource {
-            text.push_str(indent);
-            text.push_str("let ");
-            text.push_str(&body["var ".len()..]);
-            patched += 1;
-        } else {
-            text.push_str(line);
+        let trimmed = body.trim_end();
+        if let Some(args) = trimmed
+            .strip_prefix("Object.defineProperty(")
+            .and_then(|rest| rest.strip_suffix("});"))
+        {
+            if let Some((rsc, handle)) =
+                args.split_once(", symbolRscHandle, { writable: true, value: ")
+            {
+                text.push_str(&format!("{indent}{rsc}[symbolRscHandle] = {handle};\n"));
+                patched += 1;
+                continue;
+            }
         }
-        in_element = element_handle;
+        if let Some(rsc) = trimmed
+            .strip_prefix("Object.defineProperty(")
+            .and_then(|rest| {
+                rest.strip_suffix(", symbolDispose, { writable: true, value: function () {")
+            })
+        {
+            text.push_str(&format!("{indent}{rsc}[symbolDispose] = function () {{\n"));
+            open.push(indent.to_string());
+            continue;
+        }
+        if trimmed == "}});" && open.last().map(String::as_str) == Some(indent) {
+            open.pop();
+            text.push_str(&format!("{indent}}};\n"));
+            continue;
+        }
+        text.push_str(line);
     }
-    (text, patched)
+    if !open.is_empty() {
+        return Err(revisit(
+            "a resource's Symbol.dispose definition without its end",
+        ));
+    }
+    if patched == 0 {
+        return Err(revisit(
+            "found no resource handle defined with Object.defineProperty",
+        ));
+    }
+    Ok((text, patched))
 }
 
 /// The start of jco 1.12.0's string lowering after its empty-string case.
@@ -138,25 +251,37 @@ fn readable_component_errors(glue: &str) -> Result<String, String> {
 mod tests {
     use super::*;
 
-    const LIST_LOOP: &str = "      for (let i = 0; i < len5; i++) {
-        const base = base5 + i * 4;
-        var handle4 = dataView(memory0).getInt32(base + 0, true);
-        var rsc3 = new.target === BinaryRecord ? this : Object.create(BinaryRecord.prototype);
-        var rsc9 = unrelated;
-      }
-  var handle1 = this[symbolRscHandle];
-  var rsc1 = new.target === ByteBuffer ? this : Object.create(ByteBuffer.prototype);
+    const RESOURCE_LIFT: &str =
+        "    var rsc0 = new.target === ByteBuffer ? this : Object.create(ByteBuffer.prototype);
+    Object.defineProperty(rsc0, symbolRscHandle, { writable: true, value: handle1});
+    finalizationRegistry0.register(rsc0, handle1, rsc0);
+    Object.defineProperty(rsc0, symbolDispose, { writable: true, value: function () {
+      finalizationRegistry0.unregister(rsc0);
+      rsc0[symbolRscHandle] = undefined;
+    }});
+    return rsc0;
 ";
 
     #[test]
-    fn only_list_element_bindings_become_let() {
-        let (text, patched) = fix_resource_list_closures(LIST_LOOP);
-        assert_eq!(patched, 2);
-        assert!(text.contains("        let handle4 = dataView"));
-        assert!(text.contains("        let rsc3 = new.target"));
-        assert!(text.contains("        var rsc9 = unrelated;"));
-        assert!(text.contains("  var handle1 = this"));
-        assert!(text.contains("  var rsc1 = new.target"));
+    fn resource_handles_become_plain_properties() {
+        let (text, patched) = plain_resource_properties(RESOURCE_LIFT).unwrap();
+        assert_eq!(patched, 1);
+        assert!(text.contains("    rsc0[symbolRscHandle] = handle1;\n"));
+        assert!(text.contains("    rsc0[symbolDispose] = function () {\n"));
+        assert!(text.contains("      rsc0[symbolRscHandle] = undefined;\n    };\n    return rsc0;"));
+        assert!(!text.contains("defineProperty"));
+        assert!(plain_resource_properties("no resources").is_err());
+    }
+
+    #[test]
+    fn string_lifts_take_the_ascii_path() {
+        let glue = format!("{DATA_VIEW}var result4 = utf8Decoder.decode(new Uint8Array(memory0.buffer, ptr4, len4));\n");
+        let text = cached_memory_views(&glue).unwrap();
+        let (text, lifts) = ascii_fast_path_in_utf8_decode(&text).unwrap();
+        assert_eq!(lifts, 1);
+        assert!(text.contains("var result4 = utf8Decode(memory0, ptr4, len4);\n"));
+        assert!(text.contains("function utf8Decode(mem, ptr, len)"));
+        assert!(cached_memory_views(&format!("{DATA_VIEW}memory1")).is_err());
     }
 
     #[test]

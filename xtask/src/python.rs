@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use crate::{run, target_dir, workspace_root, Result};
+use crate::util::{run, target_dir, workspace_root, Result};
 
 /// The virtualenv's directory.
 pub fn venv() -> PathBuf {

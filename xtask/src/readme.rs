@@ -40,7 +40,7 @@ mod tests {
 
     #[test]
     fn readme_snippets_are_lines_of_the_files_they_name() {
-        let root = crate::workspace_root();
+        let root = crate::util::workspace_root();
         let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
         let snippets = lifted_snippets(&readme);
         assert!(snippets.len() >= 6, "{} snippets found", snippets.len());

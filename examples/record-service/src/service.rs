@@ -81,10 +81,9 @@ async fn check(body: Body, kind: ChecksumKind) -> Result<Response<Body>, Error> 
         }
         match reader.feed(&data) {
             Ok(done) => {
-                for record in done {
-                    let len = record.payload().map(|p| p.len() as u64).unwrap_or(0);
+                for frame in done {
                     records += 1;
-                    payload_bytes += len;
+                    payload_bytes += frame.payload.len() as u64;
                 }
             }
             Err(error) => return bad_stream(error, records, payload_bytes),

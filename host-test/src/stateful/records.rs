@@ -502,7 +502,7 @@ impl Run {
         // As the model says: the records, then the error if one came after them; or the
         // error alone.
         let agrees = match &got {
-            Ok(handles) => handles.len() == records.len() && (want.is_ok() || !records.is_empty()),
+            Ok(frames) => frames.len() == records.len() && (want.is_ok() || !records.is_empty()),
             Err(error) => records.is_empty() && want.as_ref().err() == Some(error),
         };
         if !agrees {
@@ -536,20 +536,13 @@ impl Run {
             );
             return Ok(true);
         }
-        for (handle, record) in got.unwrap_or_default().into_iter().zip(records) {
-            let checksum = self.call("binary-record.checksum", |s, m| {
-                m.memkit_core_records()
-                    .binary_record()
-                    .call_checksum(s, handle)
-            })?;
-            let want = record.checksum();
-            self.handles.records.push(Live {
-                handle,
-                model: record,
-            });
+        for (frame, record) in got.unwrap_or_default().into_iter().zip(records) {
+            let want = (&record.header[..], &record.payload[..], record.checksum());
             ensure!(
-                checksum == want,
-                "a record from feed has checksum {checksum:#x}, the model says {want:#x}"
+                (&frame.header[..], &frame.payload[..], frame.checksum) == want,
+                "feed returned {}, the model says {}",
+                clip(format!("{frame:?}")),
+                clip(format!("{want:?}"))
             );
         }
         Ok(true)

@@ -188,3 +188,26 @@ fn list_larger_than_the_memory_cap_fails_the_call_not_the_instance() -> wasmtime
     assert_eq!(bytes.call_to_list(&mut h.store, *b)??, b"kept");
     Ok(())
 }
+
+#[test]
+fn take_moves_the_bytes_out_and_consumes_the_handle() -> wasmtime::Result<()> {
+    let mut h = Host::new();
+    let bytes = h.api.memkit_core_bytes().byte_buffer();
+    let data: Vec<u8> = (0..MIB).map(|i| (i * 7 % 253) as u8).collect();
+    let before = h.store.memory_info();
+    let b = bytes.call_from_list(&mut h.store, &data)?;
+    assert_eq!(bytes.call_take(&mut h.store, b)?, data);
+    let after = h.store.memory_info();
+    assert_eq!(
+        (after.used_bytes, after.live_allocations),
+        (before.used_bytes, before.live_allocations),
+        "the handle and its bytes are gone"
+    );
+    assert!(
+        bytes.call_len(&mut h.store, b).is_err(),
+        "a taken handle is no longer valid"
+    );
+    let empty = bytes.call_constructor(&mut h.store, 64)?;
+    assert_eq!(bytes.call_take(&mut h.store, empty)?, b"");
+    Ok(())
+}

@@ -153,3 +153,19 @@ fn read_with_overflowing_range_is_out_of_bounds() -> wasmtime::Result<()> {
     assert!(floats.call_read(&mut h.store, *f, u32::MAX, 1)?.is_err());
     Ok(())
 }
+
+#[test]
+fn take_moves_the_floats_out_and_consumes_the_handle() -> wasmtime::Result<()> {
+    let mut h = Host::new();
+    let floats = h.api.memkit_core_floats().float_buffer();
+    let data: Vec<f32> = (0..100_000).map(|i| i as f32 * 0.5).collect();
+    let f = floats.call_from_list(&mut h.store, &data)?;
+    floats.call_scale(&mut h.store, f, 2.0)?;
+    let want: Vec<f32> = data.iter().map(|x| x * 2.0).collect();
+    assert_eq!(floats.call_take(&mut h.store, f)?, want);
+    assert!(
+        floats.call_len(&mut h.store, f).is_err(),
+        "a taken handle is no longer valid"
+    );
+    Ok(())
+}

@@ -254,3 +254,31 @@ fn with_classes_under_a_tight_memory_cap_is_out_of_memory_not_a_trap() -> wasmti
         .owned(&h.store);
     Ok(())
 }
+
+#[test]
+fn path_length_xyz_agrees_with_path_length_bit_for_bit() -> wasmtime::Result<()> {
+    let mut h = Host::new();
+    let pools = h.api.memkit_core_pools();
+    let points: Vec<Point3d> = (0..1000)
+        .map(|i| {
+            let t = f64::from(i) / 100.0;
+            Point3d {
+                x: t.cos(),
+                y: t.sin(),
+                z: t,
+            }
+        })
+        .collect();
+    let coords: Vec<f64> = points.iter().flat_map(|p| [p.x, p.y, p.z]).collect();
+    let by_records = pools.call_path_length(&mut h.store, &points)?;
+    let by_coords = pools.call_path_length_xyz(&mut h.store, &coords)??;
+    assert_eq!(by_coords.to_bits(), by_records.to_bits());
+    assert_eq!(pools.call_path_length_xyz(&mut h.store, &[])??, 0.0);
+    for partial in [1, 2, 4, 3000 - 1] {
+        match pools.call_path_length_xyz(&mut h.store, &coords[..partial])? {
+            Err(Error::Invalid(why)) => assert!(why.contains(&partial.to_string()), "{why}"),
+            other => panic!("{partial} values: {other:?}"),
+        }
+    }
+    Ok(())
+}

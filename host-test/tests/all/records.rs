@@ -167,7 +167,6 @@ fn truncated_trailing_and_corrupt_data_get_precise_errors() -> wasmtime::Result<
 fn reader_frames_a_stream_fed_one_byte_then_one_mebibyte_at_a_time() -> wasmtime::Result<()> {
     let mut h = Host::new();
     let reader = h.api.memkit_core_records().record_reader();
-    let record = h.api.memkit_core_records().binary_record();
     let payloads: Vec<Vec<u8>> = (0..40).map(|i| vec![i as u8; i * 997]).collect();
     let stream: Vec<u8> = payloads
         .iter()
@@ -179,9 +178,10 @@ fn reader_frames_a_stream_fed_one_byte_then_one_mebibyte_at_a_time() -> wasmtime
             .owned(&h.store);
         let mut got = Vec::new();
         for chunk in stream.chunks(piece) {
-            for r in reader.call_feed(&mut h.store, *rd, chunk)?? {
-                got.push(record.call_payload(&mut h.store, r)??);
-                h.store.drop_resource(r);
+            for frame in reader.call_feed(&mut h.store, *rd, chunk)?? {
+                assert_eq!(frame.header, [9; 16]);
+                assert_eq!(frame.checksum, sum32(&[&[9; 16], &frame.payload]));
+                got.push(frame.payload);
             }
         }
         assert_eq!(got, payloads, "pieces of {piece}");
@@ -243,11 +243,9 @@ fn reader_hands_back_good_records_before_a_corrupt_one() -> wasmtime::Result<()>
         .owned(&h.store);
     let good = frame(&[1; 16], b"ok", sum32(&[&[1; 16], b"ok"]));
     let bad = frame(&[1; 16], b"ok", 0);
-    let records = reader.call_feed(&mut h.store, *rd, &[good.clone(), bad].concat())??;
-    assert_eq!(records.len(), 1);
-    for r in records {
-        h.store.drop_resource(r);
-    }
+    let frames = reader.call_feed(&mut h.store, *rd, &[good.clone(), bad].concat())??;
+    assert_eq!(frames.len(), 1);
+    assert_eq!(frames[0].payload, b"ok");
     assert!(matches!(
         reader.call_feed(&mut h.store, *rd, &good)?,
         Err(DecodeError::ChecksumMismatch(_))

@@ -1,11 +1,11 @@
 // Load on the composed record-service under `wasmtime serve` on 127.0.0.1: a fixed number of
 // requests at a fixed concurrency, bounded in count and in time; requests per second,
 // latency percentiles and errors, as a markdown table.
-//   node bench/serve.mjs [requests] [in flight]     (after cargo xtask compose)
+//   node serve.mjs [requests] [in flight]     (after cargo xtask compose)
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { records } from 'memkit';
-import { serveComponent } from '../scripts/wasmtime-serve.mjs';
+import { serveComponent } from '../../js/scripts/wasmtime-serve.mjs';
 
 const total = Number(process.argv[2] ?? 20_000);
 const inFlight = Number(process.argv[3] ?? 8);

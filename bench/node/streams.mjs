@@ -1,6 +1,6 @@
 // Feeding memkit's chunk assembler from a Web Stream (`assemble` of memkit/streams) against
 // handing it whole arrays: 16 MiB, in 64 KiB pieces; medians of 15 interleaved rounds.
-//   node bench/streams.mjs        (after cargo xtask js)
+//   node streams.mjs        (after cargo xtask js)
 import { chunks } from 'memkit';
 import { assemble } from 'memkit/streams';
 

@@ -1,11 +1,11 @@
 // Measures what jco's generated glue costs per call, for choosing the jco version:
-//   node bench/jco-glue.mjs <dist-dir>
+//   node jco-glue.mjs <dist-dir>
 // prints the median of a resource method call (byte-buffer.len) and of a 1 MiB round trip
 // (ByteBuffer.fromList + toList), each over several runs in this one process.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const dist = resolve(process.argv[2] ?? new URL('../dist', import.meta.url).pathname);
+const dist = resolve(process.argv[2] ?? new URL('../../js/dist', import.meta.url).pathname);
 const { bytes } = await import(pathToFileURL(resolve(dist, 'memkit.js')).href);
 
 function median(values) {

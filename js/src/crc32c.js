@@ -1,5 +1,5 @@
-// CRC-32C (Castagnoli) in plain JS, table-driven, so the page (and the tests) can check what
-// memkit verifies. Incremental: crc32c(chunk, previous) continues a running CRC.
+// CRC-32C (Castagnoli) in plain JS, table-driven, so an uploader can compute the value memkit
+// verifies (`ChunkAssembler.create`, `assemble`). Incremental: crc32c(chunk, previous) continues.
 const TABLE = (() => {
   const table = new Uint32Array(256);
   for (let n = 0; n < 256; n++) {

@@ -1,0 +1,181 @@
+//! `cargo xtask bench`: the benchmarks whose tables BENCHMARKS.md holds. The two side-by-side
+//! harnesses (bench/node and bench/wasmtime) write their tables into BENCHMARKS.md between
+//! markers, with the machine, the versions and the command; the load and tenants figures are
+//! printed for the sections written by hand.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use crate::build::component_path;
+use crate::js::js;
+use crate::util::{cargo, ensure_wasmtime_cli, js_dir, run, workspace_root, Result};
+use crate::{baseline, compose};
+
+/// Rounds of the side-by-side harnesses: enough for stable medians of round medians, about a
+/// minute each here.
+const ROUNDS: &str = "7";
+
+pub fn bench() -> Result {
+    let root = workspace_root();
+    js()?;
+    let pkg = baseline::build(&root)?;
+    let node = node_harness(&pkg, &["--rounds", ROUNDS])?;
+    let wasmtime = wasmtime_harness(&["--rounds", ROUNDS])?;
+    let heading = format!(
+        "Command: `cargo xtask bench`, {} on {} ({} cores), {}, {}.",
+        today()?,
+        cpu_model(),
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        version_of(Command::new("node").arg("--version"))?,
+        version_of(Command::new("rustc").arg("--version"))?,
+    );
+    let path = root.join("BENCHMARKS.md");
+    let mut text = std::fs::read_to_string(&path)?;
+    text = replace_between(&text, "node", &format!("{heading}\n\n{node}"))?;
+    text = replace_between(&text, "wasmtime", &format!("{heading}\n\n{wasmtime}"))?;
+    std::fs::write(&path, text)?;
+    eprintln!(
+        "xtask: wrote the side-by-side tables into {}",
+        path.display()
+    );
+
+    compose::compose_with(&component_path())?;
+    ensure_wasmtime_cli()?;
+    run(Command::new("node")
+        .args(["serve.mjs", "20000", "8"])
+        .current_dir(node_bench_dir()))?;
+    run(cargo().args([
+        "run",
+        "--release",
+        "--package",
+        "host-test",
+        "--bin",
+        "tenants",
+    ]))
+}
+
+/// Runs each harness once, checking that memkit and its yardsticks agree, with no timing:
+/// seconds, so that `cargo xtask test` keeps the harnesses from rotting.
+pub fn smoke(component: &Path) -> Result {
+    let pkg = baseline::build(&workspace_root())?;
+    run(Command::new("node")
+        .arg(workspace_root().join("bench/baseline/smoke.mjs"))
+        .arg(&pkg))?;
+    print!("{}", node_harness(&pkg, &["--smoke"])?);
+    run(cargo()
+        .args([
+            "run",
+            "--release",
+            "--package",
+            "memkit-bench-wasmtime",
+            "--",
+            "--smoke",
+        ])
+        .env("MEMKIT_WASM", component))
+}
+
+/// `bench/node`, whose package.json links the `memkit` package in `js/`.
+fn node_bench_dir() -> PathBuf {
+    workspace_root().join("bench/node")
+}
+
+/// The Node harness (after `npm ci` of its one linked dependency); returns what it printed.
+fn node_harness(baseline_pkg: &Path, args: &[&str]) -> Result<String> {
+    let dir = node_bench_dir();
+    if !dir.join("node_modules/memkit").exists() {
+        run(Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&dir))?;
+    }
+    debug_assert!(js_dir().join("dist/memkit.js").exists());
+    output(
+        Command::new("node")
+            .arg("run.mjs")
+            .args(args)
+            .env("MEMKIT_BASELINE_PKG", baseline_pkg)
+            .current_dir(&dir),
+    )
+}
+
+/// The wasmtime harness; returns what it printed.
+fn wasmtime_harness(args: &[&str]) -> Result<String> {
+    output(
+        cargo()
+            .args([
+                "run",
+                "--release",
+                "--package",
+                "memkit-bench-wasmtime",
+                "--",
+            ])
+            .args(args)
+            .env("MEMKIT_WASM", component_path()),
+    )
+}
+
+/// Runs `command` with its progress (stderr) shown and returns its stdout.
+fn output(command: &mut Command) -> Result<String> {
+    eprintln!("xtask: $ {command:?}");
+    let out = command.stderr(Stdio::inherit()).output()?;
+    if !out.status.success() {
+        return Err(format!("{command:?} failed: {}", out.status).into());
+    }
+    Ok(String::from_utf8(out.stdout)?)
+}
+
+fn version_of(command: &mut Command) -> Result<String> {
+    Ok(output(command)?.trim().to_string())
+}
+
+fn today() -> Result<String> {
+    version_of(Command::new("date").arg("+%Y-%m-%d"))
+}
+
+/// The CPU's model name, from /proc/cpuinfo.
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find_map(|line| line.strip_prefix("model name"))
+                .map(|rest| rest.trim_start_matches([' ', '\t', ':']).to_string())
+        })
+        .unwrap_or_else(|| "an unknown CPU".into())
+}
+
+/// `text` with what lies between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->` replaced.
+fn replace_between(text: &str, name: &str, body: &str) -> Result<String> {
+    let (open, close) = (
+        format!("<!-- bench:{name} -->"),
+        format!("<!-- /bench:{name} -->"),
+    );
+    let start = text
+        .find(&open)
+        .ok_or_else(|| format!("BENCHMARKS.md has no `{open}` marker"))?
+        + open.len();
+    let end = text[start..]
+        .find(&close)
+        .ok_or_else(|| format!("BENCHMARKS.md has no `{close}` marker"))?
+        + start;
+    Ok(format!(
+        "{}\n{}\n{}",
+        &text[..start],
+        body.trim(),
+        &text[end..]
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::replace_between;
+
+    #[test]
+    fn replaces_only_between_its_markers() {
+        let text = "a\n<!-- bench:x -->\nold\n<!-- /bench:x -->\nb\n";
+        assert_eq!(
+            replace_between(text, "x", "new\n").unwrap(),
+            "a\n<!-- bench:x -->\nnew\n<!-- /bench:x -->\nb\n"
+        );
+        assert!(replace_between(text, "y", "new").is_err());
+    }
+}

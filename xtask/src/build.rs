@@ -1,0 +1,113 @@
+//! `cargo xtask build`: memkit's core module made a component, validated, refused if it
+//! imports anything, and written to `target/memkit.wasm`; and the reading of a component's
+//! imports and exports that the other commands check with.
+
+use std::path::PathBuf;
+
+use crate::util::{cargo, ensure_wasm_target, run, target_dir, Result, WASM_TARGET};
+
+/// Where `build` writes the component.
+pub fn component_path() -> PathBuf {
+    target_dir().join("memkit.wasm")
+}
+
+/// Builds the core module, makes it a component, validates it, refuses it if it imports
+/// anything, and writes `target/memkit.wasm`.
+pub fn build() -> Result<PathBuf> {
+    ensure_wasm_target()?;
+    run(cargo().args([
+        "build",
+        "--package",
+        "memkit",
+        "--profile",
+        "component",
+        "--target",
+        WASM_TARGET,
+    ]))?;
+    let module_path = target_dir()
+        .join(WASM_TARGET)
+        .join("component")
+        .join("memkit.wasm");
+    let module = std::fs::read(&module_path)
+        .map_err(|e| format!("cannot read {}: {e}", module_path.display()))?;
+    let component = componentize(&module)?;
+    let surface = component_surface(&component)?;
+    surface.require_no_imports("the component")?;
+    let path = component_path();
+    std::fs::write(&path, &component)?;
+    eprintln!(
+        "xtask: wrote {} ({:.1} KiB, core module {:.1} KiB), imports: none, exports: {}",
+        path.display(),
+        component.len() as f64 / 1024.0,
+        module.len() as f64 / 1024.0,
+        surface.exports.join(", ")
+    );
+    Ok(path)
+}
+
+/// The top-level imports and exports of a component.
+pub struct Surface {
+    pub imports: Vec<String>,
+    pub exports: Vec<String>,
+}
+
+impl Surface {
+    /// The contract's zero-imports rule, for the component named `what`.
+    pub fn require_no_imports(&self, what: &str) -> Result {
+        if self.imports.is_empty() {
+            return Ok(());
+        }
+        Err(format!(
+            "{what} must import nothing, but imports: {}",
+            self.imports.join(", ")
+        )
+        .into())
+    }
+
+    /// The imports as a list for a log line: "none" when there are none.
+    pub fn imports_shown(&self) -> String {
+        if self.imports.is_empty() {
+            "none".to_string()
+        } else {
+            self.imports.join(", ")
+        }
+    }
+}
+
+/// A core module built with wit-bindgen made a component (its WIT is embedded in a custom
+/// section), validated.
+pub fn componentize(module: &[u8]) -> Result<Vec<u8>> {
+    Ok(wit_component::ComponentEncoder::default()
+        .module(module)?
+        .validate(true)
+        .encode()?)
+}
+
+pub fn component_surface(component: &[u8]) -> Result<Surface> {
+    use wasmparser::{Parser, Payload};
+    let mut surface = Surface {
+        imports: Vec::new(),
+        exports: Vec::new(),
+    };
+    let mut depth = 0usize;
+    for payload in Parser::new(0).parse_all(component) {
+        match payload? {
+            // Nested modules and components have their own sections; only the outermost
+            // component's imports are what a host must provide.
+            Payload::ModuleSection { .. } | Payload::ComponentSection { .. } => depth += 1,
+            Payload::End(_) => depth = depth.saturating_sub(1),
+            Payload::ComponentImportSection(imports) if depth == 0 => {
+                for import in imports {
+                    surface.imports.push(import?.name.name.to_string());
+                }
+            }
+            Payload::ComponentExportSection(exports) if depth == 0 => {
+                for export in exports {
+                    surface.exports.push(export?.name.name.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(surface)
+}

@@ -1,0 +1,111 @@
+//! `cargo xtask js`: the npm package in `js/`: the component transpiled with the pinned jco
+//! into `js/dist` (its glue patched, see `jco_glue`), the hand-written modules of `js/src`
+//! beside it, a copy in `web/memkit` for the demo page, packed into
+//! `target/memkit-<version>.tgz`.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::build::build;
+use crate::jco_glue;
+use crate::util::{copy_dir, js_dir, run, target_dir, workspace_root, Result};
+
+/// Builds and transpiles the package, then packs it as a user would get it:
+/// `target/memkit-<version>.tgz` (`npm install <that file>` in any project).
+pub fn js() -> Result {
+    transpile(&build()?)?;
+    run(Command::new("npm")
+        .args(["pack", "--silent", "--pack-destination"])
+        .arg(target_dir())
+        .current_dir(js_dir()))
+}
+
+/// Installs the JS package's pinned devDependencies (jco, playwright-core) from
+/// `js/package-lock.json` when they are missing or older than the lock file.
+fn ensure_npm_packages() -> Result {
+    let installed = js_dir().join("node_modules/.package-lock.json");
+    let lock = js_dir().join("package-lock.json");
+    let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    let fresh = matches!((modified(&installed), modified(&lock)), (Some(i), Some(l)) if i >= l);
+    if !fresh {
+        run(Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(js_dir()))?;
+    }
+    Ok(())
+}
+
+/// Transpiles `component` with the pinned jco into `js/dist`, adds the files of `js/src`, and
+/// copies that into `web/memkit` so the demo page is self-contained static files.
+pub fn transpile(component: &Path) -> Result {
+    ensure_npm_packages()?;
+    let dist = js_dir().join("dist");
+    if dist.exists() {
+        std::fs::remove_dir_all(&dist)?;
+    }
+    run(Command::new(js_dir().join("node_modules/.bin/jco"))
+        .arg("transpile")
+        .arg(component)
+        .args(["--out-dir", "dist", "--name", "memkit"])
+        .current_dir(js_dir()))?;
+    let glue = dist.join("memkit.js");
+    let patched = jco_glue::patch(&std::fs::read_to_string(&glue)?)?;
+    std::fs::write(&glue, patched.text)?;
+    eprintln!(
+        "xtask: js/dist/memkit.js patched: ASCII fast paths in utf8Encode and {} string lifts, \
+         cached memory views, {} resource handles as plain properties, readable error messages",
+        patched.string_lifts, patched.resource_handles
+    );
+    copy_hand_written(&js_dir().join("src"), &dist)?;
+    let web_copy = workspace_root().join("web/memkit");
+    if web_copy.exists() {
+        std::fs::remove_dir_all(&web_copy)?;
+    }
+    copy_dir(&dist, &web_copy)?;
+    eprintln!("xtask: js/dist and web/memkit hold the package");
+    Ok(())
+}
+
+/// The hand-written modules of the package (`js/src`: the Web Streams adapters and the rest)
+/// go next to the glue, every file of `src` into `dist`. A name jco already wrote in `dist` is
+/// an error rather than a silent replacement of the generated file.
+fn copy_hand_written(src: &Path, dist: &Path) -> Result {
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(src)? {
+        let entry = entry?;
+        let to = dist.join(entry.file_name());
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if to.exists() {
+            return Err(format!(
+                "js/src/{name} would replace the {name} that jco wrote in js/dist: rename it"
+            )
+            .into());
+        }
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &to)?;
+        } else {
+            std::fs::copy(entry.path(), &to)?;
+        }
+        names.push(name);
+    }
+    names.sort();
+    eprintln!("xtask: js/src copied into js/dist: {}", names.join(", "));
+    Ok(())
+}
+
+/// Transpiles the composed record-check with the same jco into `js/dist-composed/record-check`
+/// (for `js/test/composed.test.mjs`): a composition works in JS as memkit itself does. The
+/// glue is used as jco writes it (no patches: the test calls only `check`).
+pub fn transpile_composed(component: &Path) -> Result {
+    let out = js_dir().join("dist-composed/record-check");
+    if out.exists() {
+        std::fs::remove_dir_all(&out)?;
+    }
+    run(Command::new(js_dir().join("node_modules/.bin/jco"))
+        .arg("transpile")
+        .arg(component)
+        .arg("--out-dir")
+        .arg(&out)
+        .args(["--name", "record-check"])
+        .current_dir(js_dir()))
+}

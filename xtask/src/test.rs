@@ -1,0 +1,91 @@
+//! `cargo xtask test`: every check, in order, stopping at the first failure.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::build::build;
+use crate::js::{transpile, transpile_composed};
+use crate::util::{
+    cargo, ensure_wasm_target, ensure_wasmtime_cli, js_dir, run, workspace_root, Result,
+    WASM_TARGET,
+};
+use crate::{bench, compose, python};
+
+pub fn test() -> Result {
+    let step = |name: &str| eprintln!("\nxtask: ── {name} ──");
+    step("format");
+    run(cargo().args(["fmt", "--all", "--", "--check"]))?;
+    step("clippy (native and wasm)");
+    run(cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    ensure_wasm_target()?;
+    run(cargo().args([
+        "clippy",
+        "--package",
+        "memkit",
+        "--package",
+        "record-check",
+        "--target",
+        WASM_TARGET,
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    run(cargo().args([
+        "clippy",
+        "--package",
+        "record-service",
+        "--target",
+        "wasm32-wasip2",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    step("native core tests (and xtask's own)");
+    run(cargo().args(["test", "--package", "memkit", "--package", "xtask"]))?;
+    step("component build");
+    let component = build()?;
+    step("composition: memkit plugged into examples/record-check and examples/python-guest");
+    let composed_record_check = compose::compose_with(&component)?;
+    step("host tests in wasmtime (memkit, and the compositions)");
+    run(cargo()
+        .args(["test", "--release", "--package", "host-test"])
+        .env("MEMKIT_WASM", &component))?;
+    step("Python host (wasmtime-py, pytest)");
+    run(Command::new(python::tool("python"))
+        .args(["-m", "pytest", "-q", "examples/python-host"])
+        .env("MEMKIT_WASM", &component)
+        .current_dir(workspace_root()))?;
+    step("JavaScript package (jco), and the composed record-check for Node");
+    transpile(&component)?;
+    transpile_composed(&composed_record_check)?;
+    ensure_chromium()?;
+    ensure_wasmtime_cli()?;
+    step("benchmark harnesses once each, no timing (the baseline is also the page's)");
+    bench::smoke(&component)?;
+    step("Node and browser tests (and the composed record-service under wasmtime serve)");
+    run(Command::new("node")
+        .args(["--test", "test/"])
+        .current_dir(js_dir()))?;
+    Ok(())
+}
+
+/// Debian's Chromium, which the browser tests drive through playwright-core.
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// Installs Debian's chromium when it is missing (the browser tests need a real browser).
+fn ensure_chromium() -> Result {
+    if Path::new(CHROMIUM).exists() {
+        return Ok(());
+    }
+    run(Command::new("apt-get").arg("update"))?;
+    run(Command::new("apt-get")
+        .args(["install", "-y", "--no-install-recommends", "chromium"])
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+}
