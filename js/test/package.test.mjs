@@ -35,7 +35,7 @@ after(() => project && rmSync(project, { recursive: true, force: true }));
 
 test('the tarball carries the glue, the component, the types and the README', () => {
   const files = readdirSync(join(project, 'node_modules/memkit'), { recursive: true });
-  for (const file of ['package.json', 'README.md', 'dist/memkit.js', 'dist/memkit.d.ts', 'dist/memkit.core.wasm', 'dist/streams.js', 'dist/streams.d.ts']) {
+  for (const file of ['package.json', 'README.md', 'dist/memkit.js', 'dist/memkit.d.ts', 'dist/memkit.core.wasm', 'dist/streams.js', 'dist/streams.d.ts', 'dist/crc32c.js', 'dist/crc32c.d.ts', 'dist/bench.js', 'dist/bench.d.ts']) {
     assert.ok(files.includes(file), `${file} is missing from ${files.join(', ')}`);
   }
 });
@@ -44,6 +44,7 @@ test('a fresh project imports it from ESM and calls it', () => {
   writeFileSync(join(project, 'user.mjs'), `
     import { bytes, text, records } from 'memkit';
     import { assemble } from 'memkit/streams';
+    import { crc32c } from 'memkit/crc32c';
     const streamed = await assemble(ReadableStream.from([new Uint8Array([7, 8])]), { totalSize: 2 });
     const buffer = bytes.ByteBuffer.fromList(new Uint8Array([1, 2, 3]));
     buffer.append(new Uint8Array([4]));
@@ -51,10 +52,10 @@ test('a fresh project imports it from ESM and calls it', () => {
     record.setPayload(buffer.toList());
     let error = '';
     try { buffer.read(9, 1); } catch (e) { error = e.message; }
-    console.log(JSON.stringify([text.swapCase('Ok'), Array.from(buffer.toList()), record.serialize().length, error, Array.from(streamed)]));
+    console.log(JSON.stringify([text.swapCase('Ok'), Array.from(buffer.toList()), record.serialize().length, error, Array.from(streamed), crc32c(new TextEncoder().encode('123456789')), Array.from(bytes.ByteBuffer.take(buffer))]));
   `);
   const output = JSON.parse(run('node', ['user.mjs'], project));
-  assert.deepEqual(output, ['oK', [1, 2, 3, 4], 28, 'out-of-bounds: offset 9, len 1, buffer size 4', [7, 8]]);
+  assert.deepEqual(output, ['oK', [1, 2, 3, 4], 28, 'out-of-bounds: offset 9, len 1, buffer size 4', [7, 8], 0xe3069283, [1, 2, 3, 4]]);
 });
 
 test('a TypeScript user file type-checks against the types', () => {
@@ -63,8 +64,11 @@ test('a TypeScript user file type-checks against the types', () => {
     files: ['user.ts'],
   }));
   writeFileSync(join(project, 'user.ts'), `
-    import { bytes, chunks, people } from 'memkit';
+    import * as memkit from 'memkit';
+    import { bytes, chunks, people, pools } from 'memkit';
     import { assemble, recordStream, type Frame } from 'memkit/streams';
+    import { crc32c } from 'memkit/crc32c';
+    import { formatTime, measure, scenarios } from 'memkit/bench';
     const frames: TransformStream<Uint8Array, Frame> = recordStream({ checksum: 'sum32' });
     const assembled: Promise<Uint8Array> = assemble(new ReadableStream<Uint8Array>(), { totalSize: 0 });
     const held: Promise<bytes.ByteBuffer> = assemble(new ReadableStream<Uint8Array>(), { totalSize: 0, as: 'buffer' });
@@ -74,7 +78,13 @@ test('a TypeScript user file type-checks against the types', () => {
     assembler.writeAt(0, new Uint8Array(4));
     const person: people.Person = people.personFromJson('{"name":"A","age":1,"email":""}');
     const json: string = people.personToJson(person);
-    export { length, json, frames, assembled, held };
+    const back: Uint8Array = bytes.ByteBuffer.take(buffer);
+    const xyz: number = pools.pathLengthXyz(new Float64Array(6));
+    const checksum: number = crc32c(back);
+    const { jobs, dispose } = scenarios({ memkit });
+    const label: string = formatTime(measure(jobs[0].memkit, { samples: 1 }));
+    dispose();
+    export { length, json, frames, assembled, held, xyz, checksum, label };
   `);
   run('node', [tsc, '-p', 'tsconfig.json'], project);
   // A wrong use is refused: the types are real, not \`any\`.

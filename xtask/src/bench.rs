@@ -20,7 +20,7 @@ pub fn bench() -> Result {
     js()?;
     let pkg = baseline::build(&root)?;
     let node = node_harness(&pkg, &["--rounds", ROUNDS])?;
-    let wasmtime = wasmtime_harness(&["--rounds", ROUNDS])?;
+    let wasmtime = wasmtime_harness(&component_path(), &["--rounds", ROUNDS])?;
     let heading = format!(
         "Command: `cargo xtask bench`, {} on {} ({} cores), {}, {}.",
         today()?,
@@ -62,16 +62,8 @@ pub fn smoke(component: &Path) -> Result {
         .arg(workspace_root().join("bench/baseline/smoke.mjs"))
         .arg(&pkg))?;
     print!("{}", node_harness(&pkg, &["--smoke"])?);
-    run(cargo()
-        .args([
-            "run",
-            "--release",
-            "--package",
-            "memkit-bench-wasmtime",
-            "--",
-            "--smoke",
-        ])
-        .env("MEMKIT_WASM", component))
+    print!("{}", wasmtime_harness(component, &["--smoke"])?);
+    Ok(())
 }
 
 /// `bench/node`, whose package.json links the `memkit` package in `js/`.
@@ -97,8 +89,8 @@ fn node_harness(baseline_pkg: &Path, args: &[&str]) -> Result<String> {
     )
 }
 
-/// The wasmtime harness; returns what it printed.
-fn wasmtime_harness(args: &[&str]) -> Result<String> {
+/// The wasmtime harness over `component`; returns what it printed.
+fn wasmtime_harness(component: &Path, args: &[&str]) -> Result<String> {
     output(
         cargo()
             .args([
@@ -109,7 +101,7 @@ fn wasmtime_harness(args: &[&str]) -> Result<String> {
                 "--",
             ])
             .args(args)
-            .env("MEMKIT_WASM", component_path()),
+            .env("MEMKIT_WASM", component),
     )
 }
 

@@ -52,9 +52,9 @@ pub fn transpile(component: &Path) -> Result {
     let patched = jco_glue::patch(&std::fs::read_to_string(&glue)?)?;
     std::fs::write(&glue, patched.text)?;
     eprintln!(
-        "xtask: js/dist/memkit.js patched: ASCII fast paths in utf8Encode and {} string lifts, \
-         cached memory views, {} resource handles as plain properties, readable error messages",
-        patched.string_lifts, patched.resource_handles
+        "xtask: js/dist/memkit.js patched: ASCII fast path in utf8Encode, cached memory view, \
+         {} resource handles as plain properties, readable error messages",
+        patched.resource_handles
     );
     copy_hand_written(&js_dir().join("src"), &dist)?;
     let web_copy = workspace_root().join("web/memkit");

@@ -4,7 +4,8 @@
 use fastrand::Rng;
 
 use super::text::{show_text, text};
-use super::{Refusal, Run, Step};
+use super::{clip, Refusal, Run, Step};
+use crate::{HostStore, Memkit};
 use crate::exports::memkit::core::people::{Company, JsonError, Person};
 
 impl Refusal for JsonError {
@@ -164,6 +165,22 @@ const BAD_AGES: &[&str] = &[
 
 /// Breaks one field of a person or company: a bad age or year, a missing or repeated key, a
 /// mistyped name, a raw control character or a lone surrogate in a string.
+/// A malformed document from `fields`, half the time with a broken field ([`break_fields`]),
+/// else broken as a whole ([`break_document`]); the model's answer is a `json-error`.
+fn broken(
+    rng: &mut Rng,
+    fields: &mut Vec<(String, String)>,
+    number_key: &str,
+) -> (String, Result<(), JsonError>) {
+    if rng.u32(..2) == 0 {
+        break_fields(rng, fields, number_key);
+        (json_object(rng, fields), Err(any_json_error()))
+    } else {
+        let doc = json_object(rng, fields);
+        (break_document(rng, &doc), Err(any_json_error()))
+    }
+}
+
 fn break_fields(rng: &mut Rng, fields: &mut Vec<(String, String)>, number_key: &str) {
     let find = |fields: &[(String, String)], key: &str| {
         fields
@@ -283,30 +300,38 @@ impl Run {
                 BAD_DOCUMENTS[rng.usize(..BAD_DOCUMENTS.len())].to_string(),
                 Err(any_json_error()),
             ),
-            6 | 7 => {
-                break_fields(rng, &mut fields, "age");
-                (json_object(rng, &fields), Err(any_json_error()))
-            }
-            _ => {
-                let doc = json_object(rng, &fields);
-                (break_document(rng, &doc), Err(any_json_error()))
-            }
+            _ => broken(rng, &mut fields, "age"),
         };
+        self.from_json("people.person-from-json", doc, want, &p, |s, m, doc| {
+            m.memkit_core_people().call_person_from_json(s, doc)
+        })
+    }
+
+    /// Sends `doc` to a from-json function (`call`): the model says it gives `expected`
+    /// (`want` is `Ok`) or a `json-error`. `Ok(false)` when the document cannot be sent now.
+    fn from_json<T: PartialEq + std::fmt::Debug>(
+        &mut self,
+        function: &'static str,
+        doc: String,
+        want: Result<(), JsonError>,
+        expected: &T,
+        call: impl FnOnce(&mut HostStore, &Memkit, &str) -> wasmtime::Result<Result<T, JsonError>>,
+    ) -> Step<bool> {
         if self.list_room(doc.len())? < doc.len() {
             return Ok(false);
         }
         self.begin(format!(
-            "people.person-from-json({}) (model: {})",
+            "{function}({}) (model: {})",
             show_text(&doc),
             if want.is_ok() { "ok" } else { "malformed" }
         ));
-        let got = self.call("people.person-from-json", |s, m| {
-            m.memkit_core_people().call_person_from_json(s, &doc)
-        })?;
+        let got = self.call(function, |s, m| call(s, m, &doc))?;
         if let Some(back) = self.judge(got, &want, 3 * doc.len() as u64 + 64)? {
             ensure!(
-                back == p,
-                "person-from-json is {back:?}, the model says {p:?}"
+                &back == expected,
+                "{function} is {}, the model says {}",
+                clip(format!("{back:?}")),
+                clip(format!("{expected:?}"))
             );
         }
         Ok(true)
@@ -382,33 +407,10 @@ impl Run {
                 fields[at].1 = ["{}", "\"x\"", "null", "[1]", "[{}]"][rng.usize(..5)].into();
                 (json_object(rng, &fields), Err(any_json_error()))
             }
-            6 | 7 => {
-                break_fields(rng, &mut fields, "founded_year");
-                (json_object(rng, &fields), Err(any_json_error()))
-            }
-            _ => {
-                let doc = json_object(rng, &fields);
-                (break_document(rng, &doc), Err(any_json_error()))
-            }
+            _ => broken(rng, &mut fields, "founded_year"),
         };
-        if self.list_room(doc.len())? < doc.len() {
-            return Ok(false);
-        }
-        self.begin(format!(
-            "people.company-from-json({}) (model: {})",
-            show_text(&doc),
-            if want.is_ok() { "ok" } else { "malformed" }
-        ));
-        let got = self.call("people.company-from-json", |s, m| {
-            m.memkit_core_people().call_company_from_json(s, &doc)
-        })?;
-        if let Some(back) = self.judge(got, &want, 3 * doc.len() as u64 + 64)? {
-            ensure!(
-                back == c,
-                "company-from-json differs from the model ({} employees)",
-                c.employees.len()
-            );
-        }
-        Ok(true)
+        self.from_json("people.company-from-json", doc, want, &c, |s, m, doc| {
+            m.memkit_core_people().call_company_from_json(s, doc)
+        })
     }
 }
