@@ -52,7 +52,7 @@ pub fn transpile(component: &Path) -> Result {
     let patched = jco_glue::patch(&std::fs::read_to_string(&glue)?)?;
     std::fs::write(&glue, patched.text)?;
     eprintln!(
-        "xtask: js/dist/memkit.js patched: ASCII fast path in utf8Encode, cached memory view, \
+        "xtask: js/dist/memkit.js patched: fast string lowering (ASCII, encodeInto), cached memory view, \
          {} resource handles as plain properties, readable error messages",
         patched.resource_handles
     );
