@@ -1,7 +1,12 @@
 //! The `bytes` interface: a growable byte buffer with checked ranges.
 //!
-//! Invariants: `len <= capacity`, `len <= u32::MAX`; every ranged call checks
-//! `offset + len` without overflow; a call that fails leaves the buffer as it was.
+//! Invariants: `len <= capacity`, `len <= u32::MAX` (growth refuses to pass it; a vector
+//! adopted by [`ByteBuffer::from_vec`] is taken as it is, which on wasm32 always fits); every
+//! ranged call checks `offset + len` without overflow; a call that fails leaves the buffer as
+//! it was.
+//!
+//! Costs are stated per method: `n` is the buffer's length, and "amortised" growth is
+//! `Vec`'s geometric growth, which may copy the `n` bytes held when it reallocates.
 
 use crate::error::{check_range, len_u32, Error};
 use crate::fallible::{try_copy_range, try_extend, try_grow, try_to_vec, with_capacity_hint};
@@ -13,8 +18,10 @@ pub struct ByteBuffer {
 }
 
 impl ByteBuffer {
-    /// An empty buffer with room for up to `capacity` bytes: less, or none, when that much
-    /// cannot be reserved. Never fails.
+    /// An empty buffer with room for `capacity` bytes, or for none when that much cannot be
+    /// reserved. Never fails.
+    ///
+    /// Cost: one allocation of exactly `capacity` bytes (none when it is 0 or refused).
     pub fn with_capacity_hint(capacity: u32) -> Self {
         Self {
             data: with_capacity_hint(capacity),
@@ -22,42 +29,79 @@ impl ByteBuffer {
     }
 
     /// A buffer that adopts `data` without copying it.
+    ///
+    /// Cost: O(1); moves the vector in, no allocation, no copy.
     pub fn from_vec(data: Vec<u8>) -> Self {
         Self { data }
     }
 
     /// Gives up the bytes without copying them.
+    ///
+    /// Cost: O(1); moves the vector out (capacity included), no allocation, no copy.
     pub fn into_vec(self) -> Vec<u8> {
         self.data
     }
 
+    /// The bytes held, borrowed. Cost: O(1), no copy.
     pub fn as_slice(&self) -> &[u8] {
         &self.data
     }
 
+    /// Number of bytes held. Cost: O(1).
     pub fn len(&self) -> u32 {
         len_u32(self.data.len())
     }
 
+    /// Whether no byte is held. Cost: O(1).
     pub fn is_empty(&self) -> bool {
         self.data.is_empty()
     }
 
+    /// Number of bytes the buffer can hold without growing (at least `len`). Cost: O(1).
     pub fn capacity(&self) -> u32 {
         len_u32(self.data.capacity())
     }
 
     /// Adds `bytes` at the end.
+    ///
+    /// Cost: copies `bytes.len()` bytes; amortised O(1) per byte appended. Allocates only when
+    /// the capacity is short (geometric growth, like `Vec::reserve`).
+    ///
+    /// # Errors
+    /// - [`Error::TooLarge`] when `len() + bytes.len()` would pass `u32::MAX` (`requested`:
+    ///   `bytes.len()`, `limit`: the room left).
+    /// - [`Error::OutOfMemory`]`(bytes.len())` when the allocator refuses to grow the buffer.
+    ///
+    /// On error the buffer is unchanged.
     pub fn append(&mut self, bytes: &[u8]) -> Result<(), Error> {
         try_extend(&mut self.data, bytes)
     }
 
     /// A copy of `len` bytes from `offset`.
+    ///
+    /// Cost: one allocation of exactly `len` bytes; copies `len` bytes.
+    ///
+    /// # Errors
+    /// - [`Error::OutOfBounds`] when `offset + len` overflows or is over `len()`.
+    /// - [`Error::OutOfMemory`]`(len)` when the allocator refuses the copy.
     pub fn read(&self, offset: u32, len: u32) -> Result<Vec<u8>, Error> {
         try_copy_range(&self.data, offset, len)
     }
 
-    /// Overwrites from `offset` (at most `len`), extending past the end as needed.
+    /// Overwrites from `offset` with `bytes`, extending past the end as needed. `offset` may be
+    /// at most `len()` (no holes).
+    ///
+    /// Cost: copies `bytes.len()` bytes. Allocates only for the part past the end, and only
+    /// when the capacity is short (amortised O(1) per byte added, as [`append`](Self::append)).
+    ///
+    /// # Errors
+    /// - [`Error::OutOfBounds`] when `offset > len()` (`len`: `bytes.len()`).
+    /// - [`Error::TooLarge`] when the new length would pass `u32::MAX` (`requested`: the bytes
+    ///   past the end, `limit`: the room left).
+    /// - [`Error::OutOfMemory`]`(bytes)` when the allocator refuses to grow by the `bytes` past
+    ///   the end.
+    ///
+    /// On error the buffer is unchanged.
     pub fn write_at(&mut self, offset: u32, bytes: &[u8]) -> Result<(), Error> {
         let start = offset as usize;
         if start > self.data.len() {
@@ -75,13 +119,24 @@ impl ByteBuffer {
     }
 
     /// Sets `len` bytes from `offset` to `value`. Never extends.
+    ///
+    /// Cost: O(`len`) writes in place; no allocation.
+    ///
+    /// # Errors
+    /// [`Error::OutOfBounds`] when `offset + len` overflows or is over `len()`.
     pub fn fill(&mut self, offset: u32, len: u32, value: u8) -> Result<(), Error> {
         let range = check_range(offset, len, self.data.len())?;
         self.data[range].fill(value);
         Ok(())
     }
 
-    /// Copies `len` bytes from `src` to `dst`; the ranges may overlap.
+    /// Copies `len` bytes from `src` to `dst`; the ranges may overlap (memmove).
+    ///
+    /// Cost: copies `len` bytes in place; no allocation.
+    ///
+    /// # Errors
+    /// [`Error::OutOfBounds`] when `src + len` or `dst + len` overflows or is over `len()`
+    /// (the source range is checked first).
     pub fn copy_within(&mut self, src: u32, dst: u32, len: u32) -> Result<(), Error> {
         let from = check_range(src, len, self.data.len())?;
         check_range(dst, len, self.data.len())?;
@@ -90,21 +145,42 @@ impl ByteBuffer {
     }
 
     /// A copy of every byte.
+    ///
+    /// Cost: one allocation of exactly `len()` bytes; copies them.
+    ///
+    /// # Errors
+    /// [`Error::OutOfMemory`]`(len())` when the allocator refuses the copy.
     pub fn to_vec(&self) -> Result<Vec<u8>, Error> {
         try_to_vec(&self.data)
     }
 
-    /// Shortens to `len` bytes; keeps the capacity.
+    /// Shortens to `len` bytes; does nothing when `len` is not shorter. Keeps the capacity.
+    ///
+    /// Cost: O(1); no allocation.
     pub fn truncate(&mut self, len: u32) {
         self.data.truncate(len as usize);
     }
 
     /// Removes every byte; keeps the capacity.
+    ///
+    /// Cost: O(1); no allocation.
     pub fn clear(&mut self) {
         self.data.clear();
     }
 
-    /// Makes room for `additional` more bytes.
+    /// Makes room for at least `additional` more bytes, so appends up to that much do not
+    /// reallocate.
+    ///
+    /// Cost: nothing when the capacity already suffices; else one reallocation, grown
+    /// geometrically like `Vec::reserve` (possibly more than asked), which may copy the
+    /// `len()` bytes held.
+    ///
+    /// # Errors
+    /// - [`Error::TooLarge`] when `len() + additional` would pass `u32::MAX` (`requested`:
+    ///   `additional`, `limit`: the room left).
+    /// - [`Error::OutOfMemory`]`(additional)` when the allocator refuses.
+    ///
+    /// On error the buffer is unchanged.
     pub fn reserve(&mut self, additional: u32) -> Result<(), Error> {
         try_grow(&mut self.data, additional as usize)
     }

@@ -4,6 +4,9 @@
 //! Invariants: received ranges are sorted, disjoint and coalesced (no two touch), and
 //! `received` is the sum of their lengths. A write that fails changes nothing. An overlap with
 //! received bytes is accepted only when it repeats them exactly (an idempotent retry).
+//!
+//! Costs are stated per method: `n` is `total_size` and `r` the number of received ranges
+//! (after coalescing; at most one more than the number of gaps).
 
 use crate::error::{check_range, Error};
 use crate::fallible::{try_grow, try_reserve_exact, try_with_capacity};
@@ -19,7 +22,9 @@ const INITIAL_RANGES: usize = 4;
 /// A gap or a received range, `[offset, offset + len)`. Mirrors WIT `chunks.span`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Span {
+    /// First byte of the range.
     pub offset: u32,
+    /// Number of bytes in it.
     pub len: u32,
 }
 
@@ -143,7 +148,14 @@ pub struct ChunkAssembler {
 
 impl ChunkAssembler {
     /// An assembler for `total_size` bytes, zero-filled up front so `finish` can hand over the
-    /// allocation. Errors: `too-large` over [`MAX_TOTAL_SIZE`], `out-of-memory`.
+    /// allocation; `finish` checks the CRC-32C against `expected_crc32c` when one is given.
+    ///
+    /// Cost: one allocation of exactly `total_size` bytes, zero-filled (O(n)), plus room for
+    /// four ranges (32 bytes, best effort: without it writes make room as they go).
+    ///
+    /// # Errors
+    /// - [`Error::TooLarge`] when `total_size` is over [`MAX_TOTAL_SIZE`].
+    /// - [`Error::OutOfMemory`]`(total_size)` when the allocator refuses the payload.
     pub fn create(total_size: u32, expected_crc32c: Option<u32>) -> Result<Self, Error> {
         if total_size > MAX_TOTAL_SIZE {
             return Err(Error::TooLarge {
@@ -168,7 +180,9 @@ impl ChunkAssembler {
     }
 
     /// Like [`create`](Self::create) without a CRC, but infallible: when creation fails the
-    /// assembler refuses every write with that error.
+    /// assembler refuses every write and [`finish`](Self::finish) with that error.
+    ///
+    /// Cost: as [`create`](Self::create); nothing is allocated when creation fails.
     pub fn new(total_size: u32) -> Self {
         Self::create(total_size, None).unwrap_or_else(|error| Self {
             data: Vec::new(),
@@ -189,13 +203,35 @@ impl ChunkAssembler {
         }
     }
 
-    /// Writes `chunk` at the end of the received prefix (the article's sequential mode).
+    /// Writes `chunk` at the end of the received prefix (offset 0 when byte 0 is missing): the
+    /// article's sequential mode.
+    ///
+    /// Cost: as [`write_at`](Self::write_at) (finding the prefix's end is O(1)).
+    ///
+    /// # Errors
+    /// As [`write_at`](Self::write_at).
     pub fn append(&mut self, chunk: &[u8]) -> Result<(), Error> {
         self.write_at(self.received.prefix_end(), chunk)
     }
 
-    /// Writes `chunk` at `offset`. Errors: `out-of-bounds` past `total_size`; `invalid` when it
-    /// overlaps received bytes with different ones (nothing is written then).
+    /// Writes `chunk` at `offset`, in any order; bytes already received may be sent again
+    /// only unchanged.
+    ///
+    /// Cost: O(log r) to find the received ranges it meets, a comparison of the bytes it
+    /// shares with them, a copy of `chunk.len()` bytes, and O(r) to record its range (moving
+    /// the 8-byte ranges after it). Allocates only when its range touches no received one and
+    /// the range list is full (amortised; the list grows geometrically, 8 bytes a range).
+    ///
+    /// # Errors
+    /// - [`Error::OutOfBounds`] when `offset + chunk.len()` overflows or passes `total_size`
+    ///   (`len` is `u32::MAX` for a chunk of more than `u32::MAX` bytes).
+    /// - [`Error::Invalid`] when it overlaps received bytes with different ones (the text
+    ///   names the first offset that differs), or after a successful `finish`.
+    /// - [`Error::OutOfMemory`]`(8)` when the range list cannot grow.
+    /// - For an assembler [`new`](Self::new) could not create, that error
+    ///   ([`Error::TooLarge`] or [`Error::OutOfMemory`]).
+    ///
+    /// On error nothing is written.
     pub fn write_at(&mut self, offset: u32, chunk: &[u8]) -> Result<(), Error> {
         self.check_usable()?;
         let len = u32::try_from(chunk.len()).map_err(|_| Error::OutOfBounds {
@@ -221,16 +257,17 @@ impl ChunkAssembler {
         Ok(())
     }
 
-    /// Distinct bytes received.
+    /// Distinct bytes received (a retried byte counts once). Cost: O(1).
     pub fn received(&self) -> u32 {
         self.received.covered
     }
 
+    /// The size given at creation. Cost: O(1).
     pub fn total_size(&self) -> u32 {
         self.total_size
     }
 
-    /// `received / total_size` in 0..=1; 1 when `total_size` is 0.
+    /// `received / total_size` in 0..=1; 1 when `total_size` is 0. Cost: O(1).
     pub fn progress(&self) -> f64 {
         if self.total_size == 0 {
             return 1.0;
@@ -238,14 +275,19 @@ impl ChunkAssembler {
         f64::from(self.received()) / f64::from(self.total_size)
     }
 
-    /// Every byte received (never true for an assembler that refuses writes).
+    /// Every byte received and not yet handed over (never true for an assembler that refuses
+    /// writes, nor after a successful `finish`). Cost: O(1).
     pub fn is_complete(&self) -> bool {
         self.unusable.is_none() && self.received() == self.total_size
     }
 
     /// The gaps still to receive, in order and coalesced. When memory cannot hold the whole
     /// list, only the first gap (one 8-byte span, which the allocator's reserve always
-    /// serves): an empty list always means nothing is missing.
+    /// serves): an empty list always means nothing is missing. Empty after a successful
+    /// `finish`.
+    ///
+    /// Cost: O(r); one allocation of `r + 1` spans (8 bytes each), reserved fallibly, or of one
+    /// span when that is refused. O(1) and no allocation when nothing is missing.
     pub fn missing(&self) -> Vec<Span> {
         if let Some(Unusable::Finished) = self.unusable {
             return Vec::new();
@@ -261,6 +303,16 @@ impl ChunkAssembler {
 
     /// Verifies completeness and the CRC-32C, then hands the bytes over without copying them.
     /// On error nothing changes; after success the assembler refuses further writes.
+    ///
+    /// Cost: O(n) for the CRC-32C when one was given, else O(1); the payload is moved out, not
+    /// copied, and nothing is allocated (error texts aside).
+    ///
+    /// # Errors
+    /// - [`Error::Invalid`] when a byte is missing (the text gives the first gap), when the
+    ///   CRC-32C differs from the expected one (the text gives both), or when a previous
+    ///   `finish` already handed the bytes over.
+    /// - For an assembler [`new`](Self::new) could not create, that error
+    ///   ([`Error::TooLarge`] or [`Error::OutOfMemory`]).
     pub fn finish(&mut self) -> Result<Vec<u8>, Error> {
         self.finish_if(|| Ok(()))
     }
@@ -268,6 +320,11 @@ impl ChunkAssembler {
     /// [`finish`](Self::finish), with `admit` asked last, once the bytes are verified and
     /// before they are handed over: when it refuses, nothing changes. The component's glue
     /// uses it to make sure the handle for the bytes can be made.
+    ///
+    /// Cost: as [`finish`](Self::finish), plus `admit`.
+    ///
+    /// # Errors
+    /// Those of [`finish`](Self::finish), then whatever `admit` returns.
     pub fn finish_if(
         &mut self,
         admit: impl FnOnce() -> Result<(), Error>,

@@ -1,12 +1,16 @@
 //! The `floats` interface: a growable `f32` buffer and the kernels that run over it in place.
 //!
-//! Sums accumulate in f64 across [`LANES`] independent accumulators: f64 keeps 29 more bits
-//! than f32, and independent lanes let LLVM vectorise the loop (a single running sum cannot be
-//! reordered). Element-wise kernels are plain loops over slices so they vectorise where the
-//! operation has a SIMD instruction (abs, neg, sqrt, square, scale). wasm has no
+//! Sums accumulate in f64 across eight (`LANES`) independent accumulators: f64 keeps 29 more
+//! bits than f32, and independent lanes let LLVM vectorise the loop (a single running sum
+//! cannot be reordered). Element-wise kernels are plain loops over slices so they vectorise
+//! where the operation has a SIMD instruction (abs, neg, sqrt, square, scale). wasm has no
 //! transcendental instructions, so sin, cos and tan (and `process`) run the `trig` kernels:
-//! polynomials four lanes at a time, within 2 ulp of the exact result for |x| ≤ 12288 and the
-//! scalar libm functions beyond that.
+//! polynomials four lanes at a time, within 2 ulp of the exact result for |x| ≤ 12288 (3 ulp
+//! for `process`, against the same composition in f64) and the scalar libm functions beyond
+//! that.
+//!
+//! Costs are stated per method: `n` is the buffer's length in floats. Every kernel runs in
+//! place and allocates nothing.
 
 use crate::error::{len_u32, Error};
 use crate::fallible::{try_copy_range, try_extend, try_to_vec, with_capacity_hint};
@@ -17,22 +21,34 @@ const LANES: usize = 8;
 /// An element-wise function for [`FloatBuffer::apply`]. Mirrors WIT `floats.unary-op`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UnaryOp {
+    /// Sine, argument in radians.
     Sin,
+    /// Cosine, argument in radians.
     Cos,
+    /// Tangent, argument in radians.
     Tan,
+    /// Absolute value.
     Abs,
+    /// Square root (NaN for a negative value).
     Sqrt,
+    /// `x * x`.
     Square,
+    /// `-x`.
     Neg,
 }
 
 /// Summary of a non-empty buffer. Mirrors WIT `floats.stats`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Stats {
+    /// Number of values.
     pub len: u32,
+    /// Smallest value, ignoring NaN (NaN only when every value is NaN).
     pub min: f32,
+    /// Largest value, ignoring NaN (NaN only when every value is NaN).
     pub max: f32,
+    /// `sum / len`.
     pub mean: f64,
+    /// The same f64 lane sum as [`FloatBuffer::sum`].
     pub sum: f64,
 }
 
@@ -43,7 +59,10 @@ pub struct FloatBuffer {
 }
 
 impl FloatBuffer {
-    /// An empty buffer with room for up to `capacity` floats; never fails.
+    /// An empty buffer with room for `capacity` floats, or for none when that much cannot be
+    /// reserved. Never fails.
+    ///
+    /// Cost: one allocation of exactly `4 * capacity` bytes (none when it is 0 or refused).
     pub fn with_capacity_hint(capacity: u32) -> Self {
         Self {
             data: with_capacity_hint(capacity),
@@ -51,53 +70,87 @@ impl FloatBuffer {
     }
 
     /// A buffer that adopts `data` without copying it.
+    ///
+    /// Cost: O(1); moves the vector in, no allocation, no copy.
     pub fn from_vec(data: Vec<f32>) -> Self {
         Self { data }
     }
 
-    /// The floats held, moved out without copying (O(1)).
+    /// The floats held, moved out without copying.
+    ///
+    /// Cost: O(1); moves the vector out (capacity included), no allocation, no copy.
     pub fn into_vec(self) -> Vec<f32> {
         self.data
     }
 
+    /// The floats held, borrowed. Cost: O(1), no copy.
     pub fn as_slice(&self) -> &[f32] {
         &self.data
     }
 
+    /// Number of floats held. Cost: O(1).
     pub fn len(&self) -> u32 {
         len_u32(self.data.len())
     }
 
+    /// Whether no float is held. Cost: O(1).
     pub fn is_empty(&self) -> bool {
         self.data.is_empty()
     }
 
     /// Replaces the contents, adopting `data`.
+    ///
+    /// Cost: O(1); moves `data` in without copying and frees the old allocation.
     pub fn set(&mut self, data: Vec<f32>) {
         self.data = data;
     }
 
     /// Adds `values` at the end.
+    ///
+    /// Cost: copies `values.len()` floats; amortised O(1) per float appended. Allocates only
+    /// when the capacity is short (geometric growth, which may copy the `n` floats held).
+    ///
+    /// # Errors
+    /// - [`Error::TooLarge`] when `len() + values.len()` would pass `u32::MAX` floats
+    ///   (`requested`: `values.len()`, `limit`: the room left).
+    /// - [`Error::OutOfMemory`]`(4 * values.len())` when the allocator refuses to grow.
+    ///
+    /// On error the buffer is unchanged.
     pub fn append(&mut self, values: &[f32]) -> Result<(), Error> {
         try_extend(&mut self.data, values)
     }
 
     /// A copy of every value.
+    ///
+    /// Cost: one allocation of exactly `4 * n` bytes; copies `n` floats.
+    ///
+    /// # Errors
+    /// [`Error::OutOfMemory`]`(4 * n)` when the allocator refuses the copy.
     pub fn to_vec(&self) -> Result<Vec<f32>, Error> {
         try_to_vec(&self.data)
     }
 
     /// A copy of `len` values from `offset`.
+    ///
+    /// Cost: one allocation of exactly `4 * len` bytes; copies `len` floats.
+    ///
+    /// # Errors
+    /// - [`Error::OutOfBounds`] when `offset + len` overflows or is over `len()`.
+    /// - [`Error::OutOfMemory`]`(4 * len)` when the allocator refuses the copy.
     pub fn read(&self, offset: u32, len: u32) -> Result<Vec<f32>, Error> {
         try_copy_range(&self.data, offset, len)
     }
 
     /// x -> tan(cos(sin(x))), the article's `process_data`.
+    ///
+    /// Cost: O(n), in place; no allocation.
     pub fn process(&mut self) {
         crate::trig::tan_cos_sin(&mut self.data);
     }
 
     /// x -> op(x) for every value.
+    ///
+    /// Cost: O(n), one pass in place; no allocation.
     pub fn apply(&mut self, op: UnaryOp) {
         // One loop per operation, so each is a tight loop the compiler can vectorise.
         let data = &mut self.data[..];
@@ -113,18 +166,24 @@ impl FloatBuffer {
     }
 
     /// Multiplies every value by `factor`.
+    ///
+    /// Cost: O(n), one pass in place; no allocation.
     pub fn scale(&mut self, factor: f32) {
         for x in &mut self.data {
             *x *= factor;
         }
     }
 
-    /// The sum in f64 lanes; 0 when empty.
+    /// The sum in f64 lanes; 0 when empty, NaN when any value is NaN.
+    ///
+    /// Cost: O(n), one pass; no allocation.
     pub fn sum(&self) -> f64 {
         lane_sum(&self.data)
     }
 
     /// `len`, `min`, `max`, `mean`, `sum`; `None` when empty.
+    ///
+    /// Cost: O(n), two passes (min and max, then the sum); no allocation.
     pub fn stats(&self) -> Option<Stats> {
         if self.data.is_empty() {
             return None;
@@ -146,6 +205,11 @@ impl FloatBuffer {
     }
 
     /// `sum(self[i] * other[i])` in f64; the lengths must match.
+    ///
+    /// Cost: O(n), one pass over both; no allocation.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] when `other.len() != self.len()`.
     pub fn dot(&self, other: &FloatBuffer) -> Result<f64, Error> {
         if self.data.len() != other.data.len() {
             return Err(Error::Invalid(format!(

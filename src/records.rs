@@ -8,11 +8,15 @@
 //!
 //! Frame lengths are computed in u64: on wasm32, `24 + declared` in usize is exactly the
 //! overflow that traps the article's module.
+//!
+//! Costs are stated per method: `p` is a record's payload length, `d` the length of the bytes
+//! given to a call.
 
 pub use crate::checksum::ChecksumKind;
 use crate::error::{len_u32, Error};
 use crate::fallible::{try_grow, try_to_vec, try_with_capacity};
 
+/// Length of a record's header, in bytes.
 pub const HEADER_LEN: usize = 16;
 /// Header, length field and checksum: the size of a record with an empty payload.
 pub const FRAME_OVERHEAD: usize = HEADER_LEN + 4 + 4;
@@ -24,9 +28,19 @@ pub enum DecodeError {
     /// Fewer than 24 bytes: how many there were.
     TooShort(u32),
     /// The length field asks for more payload than there is.
-    LengthMismatch { declared: u32, available: u32 },
+    LengthMismatch {
+        /// The payload length in the length field.
+        declared: u32,
+        /// The bytes there are after the header and length field, less the 4 of the checksum.
+        available: u32,
+    },
     /// The stored checksum (`expected`) differs from the computed one (`actual`).
-    ChecksumMismatch { expected: u32, actual: u32 },
+    ChecksumMismatch {
+        /// The checksum the record carries.
+        expected: u32,
+        /// The checksum of its header and payload.
+        actual: u32,
+    },
     /// Bytes after the checksum: how many.
     TrailingBytes(u32),
     /// A declared payload over the reader's `max-payload`.
@@ -67,6 +81,15 @@ fn declared_len(bytes: &[u8]) -> Option<u32> {
 }
 
 /// Checks that `frame` is exactly one valid record.
+///
+/// Cost: O(`frame.len()`) for the checksum; no allocation.
+///
+/// # Errors
+/// - [`DecodeError::TooShort`] when `frame` has fewer than 24 bytes.
+/// - [`DecodeError::LengthMismatch`] when the length field declares more payload than follows.
+/// - [`DecodeError::TrailingBytes`] when bytes follow the checksum.
+/// - [`DecodeError::ChecksumMismatch`] when the stored checksum is not that of the header and
+///   payload.
 pub fn validate(frame: &[u8], kind: ChecksumKind) -> Result<(), DecodeError> {
     if frame.len() < FRAME_OVERHEAD {
         return Err(DecodeError::TooShort(len_u32(frame.len())));
@@ -104,6 +127,8 @@ pub struct BinaryRecord {
 
 impl BinaryRecord {
     /// A record with a zero header and an empty payload.
+    ///
+    /// Cost: O(1); one allocation of 24 bytes (infallible: it is small).
     pub fn new(kind: ChecksumKind) -> Self {
         let mut record = Self {
             kind,
@@ -123,11 +148,18 @@ impl BinaryRecord {
         self.frame[checksum_at..].copy_from_slice(&checksum.to_le_bytes());
     }
 
+    /// The checksum this record carries. Cost: O(1).
     pub fn kind(&self) -> ChecksumKind {
         self.kind
     }
 
-    /// Replaces the header. Errors: `invalid` unless exactly 16 bytes.
+    /// Replaces the header.
+    ///
+    /// Cost: copies 16 bytes in place and recomputes the checksum over header and payload
+    /// (O(p)); no allocation.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] unless `header` is exactly 16 bytes; the record is unchanged then.
     pub fn set_header(&mut self, header: &[u8]) -> Result<(), Error> {
         if header.len() != HEADER_LEN {
             return Err(Error::Invalid(format!(
@@ -141,6 +173,15 @@ impl BinaryRecord {
     }
 
     /// Replaces the payload, writing the new frame once at its exact size.
+    ///
+    /// Cost: one allocation of exactly `24 + payload.len()` bytes, one copy of `payload`, and
+    /// the checksum over the new frame (O(`payload.len()`)); the old frame is freed.
+    ///
+    /// # Errors
+    /// - [`Error::TooLarge`] when `payload.len()` is over `u32::MAX - 24`.
+    /// - [`Error::OutOfMemory`]`(24 + payload.len())` when the allocator refuses the new frame.
+    ///
+    /// On error the record is unchanged.
     pub fn set_payload(&mut self, payload: &[u8]) -> Result<(), Error> {
         let limit = u32::MAX - FRAME_OVERHEAD as u32;
         if payload.len() > limit as usize {
@@ -159,30 +200,46 @@ impl BinaryRecord {
         Ok(())
     }
 
+    /// The 16 header bytes, borrowed. Cost: O(1), no copy.
     pub fn header(&self) -> &[u8] {
         &self.frame[..HEADER_LEN]
     }
 
+    /// The payload, borrowed. Cost: O(1), no copy.
     pub fn payload(&self) -> &[u8] {
         &self.frame[PAYLOAD_AT..self.frame.len() - 4]
     }
 
+    /// The stored checksum (always that of the header and payload). Cost: O(1).
     pub fn checksum(&self) -> u32 {
         let checksum_at = self.frame.len() - 4;
         u32::from_le_bytes(self.frame[checksum_at..].try_into().expect("4 bytes"))
     }
 
-    /// The serialized frame, as borrowed bytes.
+    /// The serialized frame, as borrowed bytes. Cost: O(1), no copy.
     pub fn as_frame(&self) -> &[u8] {
         &self.frame
     }
 
     /// A copy of the serialized frame.
+    ///
+    /// Cost: one allocation of exactly `24 + p` bytes; copies them.
+    ///
+    /// # Errors
+    /// [`Error::OutOfMemory`]`(24 + p)` when the allocator refuses the copy.
     pub fn serialize(&self) -> Result<Vec<u8>, Error> {
         try_to_vec(&self.frame)
     }
 
     /// Parses exactly one record, adopting `data` as its frame without copying it.
+    ///
+    /// Cost: O(`data.len()`) for the checksum; `data` is moved in, not copied, and nothing is
+    /// allocated.
+    ///
+    /// # Errors
+    /// What [`validate`] reports: [`DecodeError::TooShort`], [`DecodeError::LengthMismatch`],
+    /// [`DecodeError::TrailingBytes`] or [`DecodeError::ChecksumMismatch`]; `data` is dropped
+    /// then.
     pub fn deserialize(data: Vec<u8>, kind: ChecksumKind) -> Result<Self, DecodeError> {
         validate(&data, kind)?;
         Ok(Self { kind, frame: data })
@@ -202,11 +259,17 @@ pub struct Frame {
 }
 
 impl Frame {
-    /// Parses exactly one record from `bytes`, copying its header and payload out (one copy
-    /// of the payload, O(len)).
+    /// Parses exactly one record from `bytes`, copying its header and payload out.
+    ///
+    /// Cost: O(`bytes.len()`) for the checksum; two allocations (16 bytes and exactly the
+    /// payload's length) and one copy of the payload.
     ///
     /// # Errors
-    /// What [`validate`] reports; `out-of-memory` when the copies cannot be made.
+    /// - What [`validate`] reports: [`DecodeError::TooShort`],
+    ///   [`DecodeError::LengthMismatch`], [`DecodeError::TrailingBytes`] or
+    ///   [`DecodeError::ChecksumMismatch`].
+    /// - [`DecodeError::OutOfMemory`]`(bytes)` when the allocator refuses a copy (`bytes`: 16
+    ///   for the header, the payload's length for the payload).
     pub fn read(bytes: &[u8], kind: ChecksumKind) -> Result<Self, DecodeError> {
         validate(bytes, kind)?;
         let checksum_at = bytes.len() - 4;
@@ -236,6 +299,10 @@ pub struct RecordReader {
 }
 
 impl RecordReader {
+    /// A reader of records carrying `kind` checksums, refusing any payload over
+    /// `max_payload` bytes, so that between calls it buffers fewer than `24 + max_payload`.
+    ///
+    /// Cost: O(1); no allocation (the buffer for an unfinished record grows on demand).
     pub fn new(kind: ChecksumKind, max_payload: u32) -> Self {
         Self {
             kind,
@@ -245,7 +312,7 @@ impl RecordReader {
         }
     }
 
-    /// Bytes held for an unfinished record.
+    /// Bytes held for an unfinished record. Cost: O(1).
     pub fn buffered(&self) -> u32 {
         len_u32(self.pending.len())
     }
@@ -271,17 +338,34 @@ impl RecordReader {
     /// Running out of memory is different: the call answers `out-of-memory` and changes
     /// nothing (the unfinished tail is as before), so the same data can be fed again later.
     ///
+    /// Cost: O(`data.len()`) framing plus the checksum of each completed record. Each record
+    /// returned costs two allocations (its 16-byte header and exactly its payload) and one copy
+    /// of its bytes, two for a record completed from buffered bytes (into the buffer, then
+    /// out); the list of records grows geometrically. The unfinished tail is copied into the
+    /// reader's buffer, grown amortised; a completed record's bytes leave that buffer with one
+    /// move of the tail after them.
+    ///
     /// # Errors
-    /// `payload-too-large` as soon as a length field over `max_payload` arrives;
-    /// `checksum-mismatch`; `out-of-memory`.
+    /// - [`DecodeError::PayloadTooLarge`] as soon as a length field over `max_payload`
+    ///   arrives (before any of that payload is buffered).
+    /// - [`DecodeError::ChecksumMismatch`] for a completed record whose stored checksum is not
+    ///   that of its header and payload.
+    /// - [`DecodeError::OutOfMemory`]`(bytes)` when the buffer, the list of records or a
+    ///   record's copy cannot be allocated; nothing changes then.
+    /// - Once failed, the first error again, on every call.
     pub fn feed(&mut self, data: &[u8]) -> Result<Vec<Frame>, DecodeError> {
         self.feed_if(data, |_| Ok(())).map(|(frames, ())| frames)
     }
 
     /// [`feed`](Self::feed), with `admit` asked last with the number of records about to be
     /// returned; when it refuses with `out-of-memory`, the call changes nothing, as for the
-    /// reader's own out-of-memory. The component's glue makes room for the bindings' copy of
-    /// the list there.
+    /// reader's own out-of-memory (any error `admit` returns leaves the reader unchanged). The
+    /// component's glue makes room for the bindings' copy of the list there.
+    ///
+    /// Cost: as [`feed`](Self::feed), plus `admit`.
+    ///
+    /// # Errors
+    /// Those of [`feed`](Self::feed), then whatever `admit` returns.
     pub fn feed_if<T>(
         &mut self,
         data: &[u8],
@@ -386,8 +470,16 @@ impl RecordReader {
         try_grow(frames, 1).map_err(|_| DecodeError::OutOfMemory(len_u32(size_of::<Frame>())))
     }
 
-    /// Ends the stream. Errors: the reader's error, or what a partial record pending at the
-    /// end is (`too-short` or `length-mismatch`, as `deserialize` of those bytes would say).
+    /// Checks that the stream ended on a record boundary. Changes nothing: the reader can
+    /// still be fed.
+    ///
+    /// Cost: O(1); no allocation.
+    ///
+    /// # Errors
+    /// - The error that failed the reader ([`DecodeError::PayloadTooLarge`] or
+    ///   [`DecodeError::ChecksumMismatch`]), if one did.
+    /// - For a partial record pending at the end, what `deserialize` of those bytes would say:
+    ///   [`DecodeError::TooShort`] under 24 bytes, else [`DecodeError::LengthMismatch`].
     pub fn finish(&self) -> Result<(), DecodeError> {
         if let Some(error) = &self.failed {
             return Err(error.clone());

@@ -89,7 +89,8 @@ onClick('bytes-run', $('bytes-result'), () => {
   } catch (error) {
     lines.push(`read(4294967295, 2) → ${describeError(error)} (no trap; the buffer still answers: len ${buffer.len()})`);
   }
-  buffer[Symbol.dispose]();
+  const taken = bytes.ByteBuffer.take(buffer); // moves the bytes out and ends the handle
+  lines.push(`take: ${taken.length.toLocaleString()} bytes moved out, the handle is gone`);
   $('bytes-result').textContent = lines.join('\n');
 });
 
@@ -283,6 +284,7 @@ onClick('pool-run', $('pool-result'), () => {
     `hits ${stats.hits} · misses ${stats.misses} · released ${stats.released} · discarded ${stats.discarded} · retained ${stats.retainedBytes} bytes`,
     `point pool: path of 1000 points ${total.toFixed(6)} (${waiting} points waiting for reuse)`,
     `pathLength, one call: ${pools.pathLength(points).toFixed(6)}`,
+    `pathLengthXyz over one Float64Array: ${pools.pathLengthXyz(Float64Array.from(points.flatMap((p) => [p.x, p.y, p.z]))).toFixed(6)}`,
   ].join('\n');
 });
 

@@ -75,6 +75,7 @@ test('byte buffer: a mebibyte round trip and an out-of-bounds error', async () =
   assert.match(result, /ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab 10 11 12 13/);
   assert.match(result, /tail unchanged: true/);
   assert.match(result, /out-of-bounds \{"offset":4294967295,"len":2,"size":1048576\}/);
+  assert.match(result, /take: 1,048,576 bytes moved out/);
 });
 
 test('float buffer: process, sum and stats of a million floats', async () => {
@@ -145,10 +146,11 @@ test('binary records: hex view of every part, and the corrupted-byte error', asy
 });
 
 test('pools: reuse shows in the stats', async () => {
-  const result = await clickAndWait('pool-run', 'pool-result', /pathLength/);
+  const result = await clickAndWait('pool-run', 'pool-result', /pathLengthXyz/);
   assert.match(result, /hits 998 · misses 2 · released 1000 · discarded 0/);
   assert.match(result, /path of 1000 points 14\.127964/);
   assert.match(result, /pathLength, one call: 14\.127964/);
+  assert.match(result, /pathLengthXyz over one Float64Array: 14\.127964/);
   assert.match(await textOf('pool-table'), /class64256102440961638465536/);
 });
 
