@@ -98,7 +98,7 @@ impl ByteBuffer {
     /// - [`Error::OutOfBounds`] when `offset > len()` (`len`: `bytes.len()`).
     /// - [`Error::TooLarge`] when the new length would pass `u32::MAX` (`requested`: the bytes
     ///   past the end, `limit`: the room left).
-    /// - [`Error::OutOfMemory`]`(bytes)` when the allocator refuses to grow by the `bytes` past
+    /// - [`Error::OutOfMemory`]`(n)` when the allocator refuses to grow by the `n` bytes past
     ///   the end.
     ///
     /// On error the buffer is unchanged.

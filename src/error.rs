@@ -1,20 +1,35 @@
-//! The `types` interface: the one error type every fallible call returns, and the range check
-//! that produces `out-of-bounds`.
+//! The `types` interface: the error type every fallible call returns (except decoding
+//! records, which returns [`DecodeError`](crate::records::DecodeError), and parsing JSON,
+//! which returns [`JsonError`](crate::people::JsonError)), and the range check that produces
+//! `out-of-bounds`.
 //!
-//! Every range that comes from a caller goes through [`check_range`] (no overflow, no short
-//! reads), and every allocation a caller sizes through [`crate::fallible`], so no input can
-//! panic the core.
+//! Every `(offset, len)` range that comes from a caller goes through [`check_range`] (no
+//! overflow, no short reads; `ByteBuffer::write_at`, which takes no length, checks
+//! `offset <= len` itself), and every allocation a caller sizes goes through
+//! [`crate::fallible`], so no input can panic the core.
 
 use std::ops::Range;
 
 /// Why a call refused its input. Mirrors WIT `types.error` case for case.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Error {
-    /// `[offset, offset + len)` is not inside `0..size`.
-    OutOfBounds { offset: u32, len: u32, size: u32 },
+    /// `[offset, offset + len)` is not inside `0..size` (or `offset + len` overflows).
+    OutOfBounds {
+        /// Start of the range asked for.
+        offset: u32,
+        /// Length of the range asked for.
+        len: u32,
+        /// Length of what it was checked against.
+        size: u32,
+    },
     /// `requested` is over `limit`.
-    TooLarge { requested: u32, limit: u32 },
-    /// The allocator could not provide this many bytes.
+    TooLarge {
+        /// The size or count asked for.
+        requested: u32,
+        /// The most that was possible.
+        limit: u32,
+    },
+    /// The allocator could not provide this many bytes (clamped to `u32::MAX`).
     OutOfMemory(u32),
     /// Wrong shape; the text says which argument and why.
     Invalid(String),
@@ -38,12 +53,16 @@ impl std::fmt::Display for Error {
 impl std::error::Error for Error {}
 
 /// Clamps a length to `u32` for error reports (a length past `u32::MAX` cannot reach the WIT
-/// surface, but the native core can hold one).
+/// surface, but the native core can hold one). O(1).
 pub fn len_u32(len: usize) -> u32 {
     u32::try_from(len).unwrap_or(u32::MAX)
 }
 
-/// The index range `offset..offset + len` when it lies inside `0..size`.
+/// The index range `offset..offset + len` when it lies inside `0..size`. O(1).
+///
+/// # Errors
+/// [`Error::OutOfBounds`] (`size` clamped to `u32::MAX`) when `offset + len` overflows `u32`
+/// or is over `size`.
 pub fn check_range(offset: u32, len: u32, size: usize) -> Result<Range<usize>, Error> {
     let out_of_bounds = || Error::OutOfBounds {
         offset,

@@ -1,13 +1,24 @@
 //! Fallible allocation: the one place where the core reserves memory whose size a caller
 //! chose. Each helper reserves inside [`crate::memory::fallible`], so it fails while the
 //! allocator's emergency reserve is not intact instead of eating into it, and reports failure
-//! as `out-of-memory` (in bytes) rather than aborting.
+//! as `out-of-memory` (in bytes, clamped to `u32::MAX`) rather than aborting. The growth
+//! helpers also refuse a length past `u32::MAX` (`too-large`), which no WIT list can hold.
 
 use crate::error::{check_range, len_u32, Error};
 
 /// Makes room in `vec` for `additional` more elements, refusing a length past `u32::MAX`
 /// (`too-large`) and allocation failure (`out-of-memory`, in bytes). Grows geometrically like
 /// `Vec::reserve`, so repeated appends stay amortised O(1).
+///
+/// Cost: nothing when the capacity suffices; else one reallocation (which may copy the
+/// elements held).
+///
+/// # Errors
+/// - [`Error::TooLarge`] when `vec.len() + additional` would pass `u32::MAX` (`requested`:
+///   `additional`, `limit`: `u32::MAX - vec.len()`).
+/// - [`Error::OutOfMemory`] when the allocator refuses (the bytes of `additional` elements).
+///
+/// On error `vec` is unchanged.
 pub fn try_grow<T>(vec: &mut Vec<T>, additional: usize) -> Result<(), Error> {
     // In u64: on wasm32 a usize sum would wrap (or saturate) exactly where it matters.
     let new_len = vec.len() as u64 + additional as u64;
@@ -21,8 +32,9 @@ pub fn try_grow<T>(vec: &mut Vec<T>, additional: usize) -> Result<(), Error> {
         .map_err(|_| Error::OutOfMemory(len_u32(additional.saturating_mul(size_of::<T>()))))
 }
 
-/// An empty vector with room for up to `capacity` elements: less, or none, when that much
-/// cannot be reserved. For constructors whose capacity is only a hint and that never fail.
+/// An empty vector with room for `capacity` elements (reserved exactly), or for none when
+/// that much cannot be reserved. For constructors whose capacity is only a hint and that
+/// never fail.
 pub fn with_capacity_hint<T>(capacity: u32) -> Vec<T> {
     let mut vec = Vec::new();
     let _ = crate::memory::fallible(|| vec.try_reserve_exact(capacity as usize));
@@ -30,6 +42,11 @@ pub fn with_capacity_hint<T>(capacity: u32) -> Vec<T> {
 }
 
 /// Appends `items` to `vec`, refusing what [`try_grow`] refuses; `vec` is unchanged on error.
+///
+/// Cost: copies `items.len()` elements; amortised O(1) per element, as [`try_grow`].
+///
+/// # Errors
+/// Those of [`try_grow`] for `items.len()` more elements.
 pub fn try_extend<T: Copy>(vec: &mut Vec<T>, items: &[T]) -> Result<(), Error> {
     try_grow(vec, items.len())?;
     vec.extend_from_slice(items);
@@ -37,11 +54,20 @@ pub fn try_extend<T: Copy>(vec: &mut Vec<T>, items: &[T]) -> Result<(), Error> {
 }
 
 /// A copy of `len` elements of `items` from `offset`, checked like [`check_range`].
+///
+/// Cost: one allocation of exactly `len` elements; copies them.
+///
+/// # Errors
+/// - [`Error::OutOfBounds`] when `offset + len` overflows or is over `items.len()`.
+/// - [`Error::OutOfMemory`] when the allocator refuses the copy (the bytes of `len` elements).
 pub fn try_copy_range<T: Copy>(items: &[T], offset: u32, len: u32) -> Result<Vec<T>, Error> {
     try_to_vec(&items[check_range(offset, len, items.len())?])
 }
 
-/// A new vector with room for exactly `len` elements, or `out-of-memory`.
+/// A new vector with room for exactly `len` elements (no allocation when `len` is 0).
+///
+/// # Errors
+/// [`Error::OutOfMemory`] when the allocator refuses (the bytes of `len` elements).
 pub fn try_with_capacity<T>(len: usize) -> Result<Vec<T>, Error> {
     let mut vec = Vec::new();
     try_reserve_exact(&mut vec, len)?;
@@ -51,13 +77,20 @@ pub fn try_with_capacity<T>(len: usize) -> Result<Vec<T>, Error> {
 /// Makes sure the allocator can serve `bytes` more (reserved fallibly, then freed at once, so
 /// the space stays with the allocator): for an allocation that cannot fail gracefully and is
 /// about to happen outside the core's control (the bindings' copy of a returned list of
-/// records, a library's scratch buffer). Errors: `out-of-memory`.
+/// records, a library's scratch buffer).
+///
+/// # Errors
+/// [`Error::OutOfMemory`]`(bytes)` when the allocator cannot serve `bytes` now.
 pub fn make_room(bytes: usize) -> Result<(), Error> {
     try_with_capacity::<u8>(bytes).map(drop)
 }
 
-/// Makes room in `vec` for exactly `additional` more elements, or `out-of-memory` (in bytes).
-/// The one place, with [`try_grow`], where the core reserves memory a caller sized.
+/// Makes room in `vec` for exactly `additional` more elements. [`try_with_capacity`] and the
+/// copying helpers built on it reserve through this.
+///
+/// # Errors
+/// [`Error::OutOfMemory`] when the allocator refuses (the bytes of `additional` elements);
+/// `vec` is unchanged then.
 pub fn try_reserve_exact<T>(vec: &mut Vec<T>, additional: usize) -> Result<(), Error> {
     crate::memory::fallible(|| vec.try_reserve_exact(additional))
         .map_err(|_| Error::OutOfMemory(len_u32(additional.saturating_mul(size_of::<T>()))))
@@ -65,6 +98,12 @@ pub fn try_reserve_exact<T>(vec: &mut Vec<T>, additional: usize) -> Result<(), E
 
 /// `items` converted one by one into a new vector reserved fallibly: for lists that cross
 /// the boundary, where a plain `collect` would abort on a full heap.
+///
+/// Cost: one allocation of exactly `items.len()` elements of `U`; `items` is consumed.
+///
+/// # Errors
+/// [`Error::OutOfMemory`] when the allocator refuses (the bytes of `items.len()` elements of
+/// `U`).
 pub fn try_map<T, U>(items: Vec<T>, convert: impl FnMut(T) -> U) -> Result<Vec<U>, Error> {
     let mut out = try_with_capacity(items.len())?;
     out.extend(items.into_iter().map(convert));
@@ -75,6 +114,7 @@ pub fn try_map<T, U>(items: Vec<T>, convert: impl FnMut(T) -> U) -> Result<Vec<U
 /// write into it, and a full heap ends the write with an error instead of an abort.
 #[derive(Debug, Default)]
 pub struct TryVecWriter {
+    /// What has been written.
     pub bytes: Vec<u8>,
     /// The growth that failed, in bytes, if one did.
     pub failed: Option<u32>,
@@ -110,7 +150,10 @@ impl TryVecWriter {
     }
 }
 
-/// A copy of `text`, or `out-of-memory`.
+/// A copy of `text`, in one allocation of exactly `text.len()` bytes.
+///
+/// # Errors
+/// [`Error::OutOfMemory`]`(text.len())` when the allocator refuses.
 pub fn try_string(text: &str) -> Result<String, Error> {
     let mut copy = String::new();
     crate::memory::fallible(|| copy.try_reserve_exact(text.len()))
@@ -119,7 +162,10 @@ pub fn try_string(text: &str) -> Result<String, Error> {
     Ok(copy)
 }
 
-/// A copy of `slice`, or `out-of-memory`.
+/// A copy of `slice`, in one allocation of exactly `slice.len()` elements.
+///
+/// # Errors
+/// [`Error::OutOfMemory`] when the allocator refuses (the bytes of `slice.len()` elements).
 pub fn try_to_vec<T: Copy>(slice: &[T]) -> Result<Vec<T>, Error> {
     let mut vec = try_with_capacity(slice.len())?;
     vec.extend_from_slice(slice);

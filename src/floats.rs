@@ -206,7 +206,7 @@ impl FloatBuffer {
 
     /// `sum(self[i] * other[i])` in f64; the lengths must match.
     ///
-    /// Cost: O(n), one pass over both; no allocation.
+    /// Cost: O(n), one pass over both; no allocation (error text aside).
     ///
     /// # Errors
     /// [`Error::Invalid`] when `other.len() != self.len()`.

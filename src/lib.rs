@@ -1,9 +1,11 @@
-//! memkit: byte and float buffers, text transforms and memory introspection as a WebAssembly
-//! component.
+//! memkit: byte and float buffers, chunked uploads, checksummed binary records, JSON records,
+//! pools, text transforms and memory introspection as a WebAssembly component.
 //!
-//! Each module is the plain-Rust core of one WIT interface in `wit/`: it compiles and is
-//! tested natively. `component` is the wasm-only binding layer that converts WIT types and
-//! delegates to the core, nothing more.
+//! `bytes`, `chunks`, `floats`, `memory`, `people`, `pools`, `records` and `text` are each the
+//! plain-Rust core of the WIT interface of that name in `wit/`, and `error` that of `types`;
+//! `checksum` and `fallible` are helpers they share. All of it compiles and is tested
+//! natively. `component` (`src/component/`) is the wasm-only binding layer that converts WIT
+//! types and delegates to the core, nothing more.
 
 pub mod bytes;
 pub mod checksum;

@@ -31,7 +31,7 @@ static FALLIBLE_DEPTH: AtomicU32 = AtomicU32::new(0);
 
 /// Runs `f` as a caller-sized request: the allocations it makes never draw on the reserve,
 /// and fail (so `try_reserve` reports out-of-memory) unless the reserve is held intact. Every
-/// fallible allocation helper in [`crate::error`] runs in one.
+/// fallible allocation helper in [`crate::fallible`] runs in one. Scopes nest.
 pub fn fallible<T>(f: impl FnOnce() -> T) -> T {
     struct Close;
     impl Drop for Close {
@@ -51,13 +51,21 @@ fn in_fallible_scope() -> bool {
 /// A snapshot of linear memory and the allocator's counters. Mirrors WIT `memory.memory-info`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MemoryInfo {
+    /// 64 KiB pages of linear memory, as passed to [`CountingAllocator::info`].
     pub pages: u32,
+    /// `pages * 65536`.
     pub total_bytes: u64,
+    /// Payload bytes live in the allocator (as requested, without its overhead).
     pub used_bytes: u64,
+    /// `total_bytes - used_bytes - reserve_bytes`, or 0 when that would be negative.
     pub free_bytes: u64,
+    /// High-water mark of `used_bytes`.
     pub peak_used_bytes: u64,
+    /// Allocations not yet freed.
     pub live_allocations: u64,
+    /// [`RESERVE_BYTES`] while the reserve is held, else 0.
     pub reserve_bytes: u64,
+    /// How many times the reserve has been drawn.
     pub reserve_draws: u64,
 }
 
@@ -93,6 +101,8 @@ pub struct CountingAllocator<A> {
 }
 
 impl<A> CountingAllocator<A> {
+    /// An allocator counting what passes through to `inner`, with every counter at 0. It
+    /// allocates nothing: the reserve is taken on the first allocation.
     pub const fn new(inner: A) -> Self {
         Self {
             inner,
@@ -107,6 +117,7 @@ impl<A> CountingAllocator<A> {
     }
 
     /// The counters, with `pages` of linear memory (passed in so the core stays native).
+    /// O(1); allocates nothing.
     pub fn info(&self, pages: u32) -> MemoryInfo {
         let total_bytes = u64::from(pages) * PAGE_BYTES;
         let used_bytes = self.used_bytes.load(Relaxed);
@@ -174,12 +185,20 @@ impl<A: GlobalAlloc> CountingAllocator<A> {
     /// allocation the heap cannot serve, whichever comes first; false when they cannot be
     /// had. For `cabi_realloc`: a list of records is copied into a Rust vector right after it
     /// is placed, with an allocation that cannot fail gracefully, and this keeps room for it.
+    /// A block held from an earlier call is given back first. The held block is not counted
+    /// in `used_bytes` or `live_allocations`.
+    ///
+    /// Holding 0 bytes holds nothing and succeeds (the block comes straight from `inner`,
+    /// where a zero-size layout is not allowed).
     pub fn hold_for_lift(&self, bytes: usize) -> bool {
         self.release_lift_hold();
+        if bytes == 0 {
+            return true;
+        }
         let Ok(layout) = Layout::from_size_align(bytes, 8) else {
             return false;
         };
-        // SAFETY: `bytes` is non-zero for every caller (arguments over 4 KiB).
+        // SAFETY: `layout` has a non-zero size (checked above).
         let block = fallible(|| self.allocate(bytes, || unsafe { self.inner.alloc(layout) }));
         if block.is_null() {
             return false;

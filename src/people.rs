@@ -7,14 +7,13 @@
 //! skipped without recursion however deep they nest; a missing key, a mistyped value, an age
 //! outside u32 or malformed JSON is a [`JsonError`] carrying serde_json's message, line and
 //! column.
-
 //!
 //! Memory: every allocation sized by the document or the record is fallible. Output is written
-//! into a [`TryVecWriter`]; parsed strings and the employee list are reserved with
-//! `try_reserve`; serde_json's own scratch buffer (used only for strings with escapes, and
-//! never longer than twice the document) is made room for before parsing. Running out of
-//! memory is `out-of-memory` when writing and a [`JsonError`] whose message starts with
-//! [`OUT_OF_MEMORY`] when parsing.
+//! into a [`TryVecWriter`]; parsed strings and the employee list are reserved fallibly
+//! (through [`crate::fallible`]); serde_json's own scratch buffer (used only for strings with
+//! escapes, and never longer than twice the document) is made room for before parsing a
+//! document that has a backslash. Running out of memory is `out-of-memory` when writing and a
+//! [`JsonError`] whose message starts with [`OUT_OF_MEMORY`] when parsing.
 
 use serde::de::{Deserializer, Error as _, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
@@ -25,29 +24,38 @@ use crate::fallible::{make_room, try_grow, try_with_capacity, TryVecWriter};
 /// How the message of a [`JsonError`] caused by a full heap starts.
 pub const OUT_OF_MEMORY: &str = "out of memory";
 
-/// Mirrors WIT `people.person`.
+/// A person. Mirrors WIT `people.person`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
+    /// Any text.
     #[serde(deserialize_with = "try_string")]
     pub name: String,
+    /// Age in years.
     pub age: u32,
+    /// Any text; not validated as an address.
     #[serde(deserialize_with = "try_string")]
     pub email: String,
 }
 
-/// Mirrors WIT `people.company`. Field order is the article's JSON key order.
+/// A company and everyone in it. Mirrors WIT `people.company`. Field order is the article's
+/// JSON key order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Company {
+    /// Any text.
     #[serde(deserialize_with = "try_string")]
     pub name: String,
+    /// Its employees, in order.
     #[serde(deserialize_with = "try_people")]
     pub employees: Vec<Person>,
+    /// The year it was founded.
     pub founded_year: u32,
 }
 
 /// Why a document did not parse. Mirrors WIT `people.json-error`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JsonError {
+    /// What was wrong, in serde_json's words; it starts with [`OUT_OF_MEMORY`] when the heap
+    /// was full.
     pub message: String,
     /// 1-based line of the error.
     pub line: u32,
@@ -143,16 +151,30 @@ fn from_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, JsonError>
     Ok(serde_json::from_str(json)?)
 }
 
-/// Compact JSON with the article's keys. Errors: `out-of-memory`.
+/// The person as compact JSON with the article's keys.
+///
+/// # Errors
+/// [`Error::OutOfMemory`]`(bytes)` when the output cannot be reserved or grown (`bytes`: the
+/// reservation or growth that failed). ([`Error::Invalid`] would mean serde_json wrote non-UTF-8; it does
+/// not.)
 pub fn person_to_json(person: &Person) -> Result<String, Error> {
     to_json(person, person.name.len() + person.email.len() + 48)
 }
 
+/// Parses a person; unknown keys are ignored.
+///
+/// # Errors
+/// A [`JsonError`] for malformed JSON, a missing key, a mistyped value or an age outside
+/// u32, with serde_json's message, line and column; for a full heap, one whose message starts
+/// with [`OUT_OF_MEMORY`] (line 1, column 0 when it happened before parsing).
 pub fn person_from_json(json: &str) -> Result<Person, JsonError> {
     from_json(json)
 }
 
-/// Compact JSON with the article's keys. Errors: `out-of-memory`.
+/// The company as compact JSON with the article's keys.
+///
+/// # Errors
+/// As [`person_to_json`].
 pub fn company_to_json(company: &Company) -> Result<String, Error> {
     let people: usize = company
         .employees
@@ -162,6 +184,10 @@ pub fn company_to_json(company: &Company) -> Result<String, Error> {
     to_json(company, company.name.len() + people + 64)
 }
 
+/// Parses a company; unknown keys are ignored.
+///
+/// # Errors
+/// As [`person_from_json`].
 pub fn company_from_json(json: &str) -> Result<Company, JsonError> {
     from_json(json)
 }

@@ -5,6 +5,9 @@
 //! Buffer pool invariants: `classes` are non-empty, ascending and non-zero; every buffer
 //! waiting in `free[i]` is empty and has a capacity of exactly `classes[i]`; no class holds
 //! more than `max_per_class` buffers. `retained_bytes` is the sum of the waiting capacities.
+//!
+//! Costs are stated per method: `c` is the number of size classes, `w` the number of waiting
+//! buffers or points.
 
 use crate::error::{len_u32, Error};
 use crate::fallible::{try_grow, try_reserve_exact, try_with_capacity};
@@ -23,12 +26,19 @@ pub const MAX_PER_CLASS: u32 = 4096;
 /// Counters and contents of a pool. Mirrors WIT `pools.pool-stats`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PoolStats {
+    /// The size classes in bytes, ascending.
     pub classes: Vec<u32>,
+    /// Buffers waiting in each class, in the order of `classes`.
     pub free: Vec<u32>,
+    /// Acquires served by a waiting buffer.
     pub hits: u64,
+    /// Acquires that allocated a new buffer.
     pub misses: u64,
+    /// Buffers given back with `release`.
     pub released: u64,
+    /// Released buffers dropped: capacity not exactly a class, or that class full.
     pub discarded: u64,
+    /// Bytes held by waiting buffers (their capacities).
     pub retained_bytes: u64,
 }
 
@@ -45,6 +55,10 @@ pub struct BufferPool {
 }
 
 impl Default for BufferPool {
+    /// A pool with the article's [`DEFAULT_CLASSES`], at most [`DEFAULT_MAX_PER_CLASS`] waiting
+    /// buffers each. Never fails: when the free lists cannot be reserved they start empty.
+    ///
+    /// Cost: as [`with_classes`](BufferPool::with_classes): six allocations of ten slots.
     fn default() -> Self {
         // The default classes are valid, so only memory can refuse them; then the free lists
         // start empty (a few dozen bytes, served by the allocator's reserve) and grow on release.
@@ -61,10 +75,19 @@ impl Default for BufferPool {
 }
 
 impl BufferPool {
-    /// A pool with the given classes. Errors: `invalid` unless `classes` is non-empty, strictly
-    /// ascending, non-zero, at most [`MAX_CLASSES`] long and each at most [`MAX_CLASS_BYTES`];
-    /// `too-large` when `max_per_class` is over [`MAX_PER_CLASS`]; `out-of-memory` when the
-    /// free lists cannot be reserved.
+    /// A pool with the given size classes in bytes, keeping at most `max_per_class` waiting
+    /// buffers in each.
+    ///
+    /// Cost: O(c); one allocation per class of exactly `max_per_class` slots (12 bytes each on
+    /// wasm32), so that releasing allocates nothing, and a copy of `classes`. No buffer is
+    /// allocated up front.
+    ///
+    /// # Errors
+    /// - [`Error::Invalid`] unless `classes` is non-empty, at most [`MAX_CLASSES`] long,
+    ///   strictly ascending, non-zero and each at most [`MAX_CLASS_BYTES`].
+    /// - [`Error::TooLarge`] when `max_per_class` is over [`MAX_PER_CLASS`].
+    /// - [`Error::OutOfMemory`]`(bytes)` when a free list (`bytes`: its size) cannot be
+    ///   reserved.
     pub fn with_classes(classes: &[u32], max_per_class: u32) -> Result<Self, Error> {
         if classes.is_empty() || classes.len() > MAX_CLASSES {
             return Err(Error::Invalid(format!(
@@ -111,7 +134,14 @@ impl BufferPool {
 
     /// An empty buffer with capacity of at least `size`: a waiting one of the smallest class
     /// that fits, if any (a hit), else a new one of that class's capacity, or of exactly `size`
-    /// above the largest class (a miss). Errors: `out-of-memory`.
+    /// above the largest class (a miss).
+    ///
+    /// Cost: O(log c) to find the class. A hit is O(1) and allocates nothing; a miss is one
+    /// allocation of exactly the class's capacity (or `size`).
+    ///
+    /// # Errors
+    /// [`Error::OutOfMemory`]`(capacity)` when a miss cannot be allocated (`capacity`: the
+    /// class's, or `size` above the largest class); the counters are unchanged then.
     pub fn acquire(&mut self, size: u32) -> Result<Vec<u8>, Error> {
         let class = self.classes.partition_point(|&c| c < size);
         if let Some(buffer) = self.free.get_mut(class).and_then(Vec::pop) {
@@ -125,8 +155,12 @@ impl BufferPool {
         Ok(buffer)
     }
 
-    /// Takes a buffer back: keeps it, cleared, when its capacity is exactly a class with room,
-    /// else drops it and counts it as discarded.
+    /// Takes a buffer back: keeps it, cleared (length 0, bytes not zeroed), when its capacity
+    /// is exactly a class with room, else drops it and counts it as discarded.
+    ///
+    /// Cost: O(log c) to find the class; O(1) to keep or free the buffer, moved in without
+    /// copying. Allocates nothing, except to grow a free list that could not be reserved at
+    /// creation (amortised; the buffer is discarded when even that fails).
     pub fn release(&mut self, mut buffer: Vec<u8>) {
         self.released += 1;
         let capacity = buffer.capacity();
@@ -145,6 +179,10 @@ impl BufferPool {
         }
     }
 
+    /// The pool's counters and contents.
+    ///
+    /// Cost: O(c + w); allocates two lists of `c` u32s (infallibly: `c` is at most
+    /// [`MAX_CLASSES`]).
     pub fn stats(&self) -> PoolStats {
         PoolStats {
             classes: self.classes.clone(),
@@ -166,12 +204,16 @@ impl BufferPool {
 /// A point in 3D space. Mirrors WIT `pools.point3d` (and holds a `pools.point`).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Point3d {
+    /// X coordinate.
     pub x: f64,
+    /// Y coordinate.
     pub y: f64,
+    /// Z coordinate.
     pub z: f64,
 }
 
 impl Point3d {
+    /// A point at (x, y, z).
     pub fn new(x: f64, y: f64, z: f64) -> Self {
         Self { x, y, z }
     }
@@ -193,6 +235,8 @@ pub struct PointPool {
 impl PointPool {
     /// A pool that keeps at most `max_size` points waiting. The waiting list grows on demand
     /// (it is not reserved up front, so a huge `max_size` costs nothing until used).
+    ///
+    /// Cost: O(1); no allocation.
     pub fn new(max_size: u32) -> Self {
         Self {
             waiting: Vec::new(),
@@ -201,6 +245,8 @@ impl PointPool {
     }
 
     /// A point at (x, y, z): a waiting one reset, or a new one.
+    ///
+    /// Cost: O(1); no allocation.
     pub fn get(&mut self, x: f64, y: f64, z: f64) -> Point3d {
         match self.waiting.pop() {
             Some(mut point) => {
@@ -213,7 +259,11 @@ impl PointPool {
         }
     }
 
-    /// Keeps `point` for reuse while fewer than `max_size` wait; returns whether it was kept.
+    /// Keeps `point` for reuse while fewer than `max_size` wait; returns whether it was kept
+    /// (not when `max_size` wait, nor when the waiting list cannot grow).
+    ///
+    /// Cost: amortised O(1); allocates only when the waiting list is full (it grows
+    /// geometrically, 24 bytes a point).
     pub fn put(&mut self, point: Point3d) -> bool {
         if self.waiting.len() >= self.max_size as usize || try_grow(&mut self.waiting, 1).is_err() {
             return false;
@@ -222,18 +272,20 @@ impl PointPool {
         true
     }
 
-    /// Points waiting.
+    /// Points waiting. Cost: O(1).
     pub fn size(&self) -> u32 {
         len_u32(self.waiting.len())
     }
 }
 
-/// The sum of distances between neighbours; 0 for fewer than two points.
+/// The sum of distances between neighbours; 0 for fewer than two points, NaN when a
+/// coordinate is NaN. Cost: O(n), one pass; no allocation.
 pub fn path_length(points: &[Point3d]) -> f64 {
     path_length_of(points.iter().copied())
 }
 
-/// [`path_length`] over points as they come, so a caller need not collect them first.
+/// [`path_length`] over points as they come, so a caller need not collect them first. Cost:
+/// O(n), one pass; no allocation.
 pub fn path_length_of(points: impl IntoIterator<Item = Point3d>) -> f64 {
     let mut points = points.into_iter();
     let Some(mut previous) = points.next() else {
@@ -248,10 +300,12 @@ pub fn path_length_of(points: impl IntoIterator<Item = Point3d>) -> f64 {
 }
 
 /// [`path_length`] over interleaved coordinates `x0, y0, z0, x1, y1, z1, …`: the layout a
-/// `Float64Array` crosses the boundary in, one copy, with no record per point.
+/// `Float64Array` crosses the boundary in, one copy, with no record per point. The same
+/// result, bit for bit, as [`path_length`] of the same points. Cost: O(n), one pass; no
+/// allocation.
 ///
 /// # Errors
-/// `invalid` unless `coords.len()` is a multiple of 3.
+/// [`Error::Invalid`] unless `coords.len()` is a multiple of 3.
 pub fn path_length_xyz(coords: &[f64]) -> Result<f64, Error> {
     if !coords.len().is_multiple_of(3) {
         return Err(Error::Invalid(format!(

@@ -9,8 +9,7 @@
 //! Frame lengths are computed in u64: on wasm32, `24 + declared` in usize is exactly the
 //! overflow that traps the article's module.
 //!
-//! Costs are stated per method: `p` is a record's payload length, `d` the length of the bytes
-//! given to a call.
+//! Costs are stated per method: `p` is a record's payload length.
 
 pub use crate::checksum::ChecksumKind;
 use crate::error::{len_u32, Error};
@@ -45,7 +44,8 @@ pub enum DecodeError {
     TrailingBytes(u32),
     /// A declared payload over the reader's `max-payload`.
     PayloadTooLarge(u32),
-    /// The reader could not buffer this many bytes.
+    /// This many bytes could not be allocated (the reader's buffer, its list of records, or
+    /// a record's copy).
     OutOfMemory(u32),
 }
 
@@ -268,8 +268,8 @@ impl Frame {
     /// - What [`validate`] reports: [`DecodeError::TooShort`],
     ///   [`DecodeError::LengthMismatch`], [`DecodeError::TrailingBytes`] or
     ///   [`DecodeError::ChecksumMismatch`].
-    /// - [`DecodeError::OutOfMemory`]`(bytes)` when the allocator refuses a copy (`bytes`: 16
-    ///   for the header, the payload's length for the payload).
+    /// - [`DecodeError::OutOfMemory`]`(n)` when the allocator refuses a copy (`n`: 16 for the
+    ///   header, the payload's length for the payload).
     pub fn read(bytes: &[u8], kind: ChecksumKind) -> Result<Self, DecodeError> {
         validate(bytes, kind)?;
         let checksum_at = bytes.len() - 4;
@@ -350,8 +350,8 @@ impl RecordReader {
     ///   arrives (before any of that payload is buffered).
     /// - [`DecodeError::ChecksumMismatch`] for a completed record whose stored checksum is not
     ///   that of its header and payload.
-    /// - [`DecodeError::OutOfMemory`]`(bytes)` when the buffer, the list of records or a
-    ///   record's copy cannot be allocated; nothing changes then.
+    /// - [`DecodeError::OutOfMemory`]`(n)` when `n` bytes for the buffer, the list of records
+    ///   or a record's copy cannot be allocated; nothing changes then.
     /// - Once failed, the first error again, on every call.
     pub fn feed(&mut self, data: &[u8]) -> Result<Vec<Frame>, DecodeError> {
         self.feed_if(data, |_| Ok(())).map(|(frames, ())| frames)
