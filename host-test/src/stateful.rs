@@ -12,7 +12,7 @@
 //! - a failed call must leave the model as it was (a call that fails changes nothing), except
 //!   where the contract says otherwise (a record reader fails for good on its first bad record).
 //!
-//! The driver also *squeezes* the instance ([`Host::squeeze`]: memory filled to its last bytes,
+//! The driver also *squeezes* the instance ([`HostStore::squeeze`](crate::HostStore::squeeze): memory filled to its last bytes,
 //! the reserve intact) and later releases it. While squeezed, a call that may allocate may
 //! answer `out-of-memory` (or a `json-error` starting "out of memory", or `missing`'s first gap
 //! alone) instead of the model's value, and must then change nothing. memory.wit promises a
@@ -158,7 +158,7 @@ pub struct Settings {
 pub struct Report {
     /// Seeds started.
     pub seeds: u64,
-    /// Calls into the component made by the driver (not counting those of `Host::squeeze`).
+    /// Calls into the component made by the driver (not counting those of `HostStore::squeeze`).
     pub calls: u64,
     /// Calls per WIT function (see [`WIT_FUNCTIONS`]), and the driver's own steps (`driver.*`).
     pub operations: BTreeMap<&'static str, u64>,

@@ -1,5 +1,5 @@
 //! Memory pressure: every WIT function called with the heap filled to its last bytes
-//! (`Host::squeeze`, which leaves the allocator's reserve intact), and caller-sized inputs up
+//! (`HostStore::squeeze`, which leaves the allocator's reserve intact), and caller-sized inputs up
 //! to and past a 16 MiB cap. Each call must return (a trap is a wasmtime `Err`, which fails
 //! the test) with a value or a typed error; afterwards the instance must still answer, and
 //! once everything is dropped `used-bytes` is back at its baseline (the `Host` leak guard).
