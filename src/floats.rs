@@ -272,7 +272,10 @@ mod tests {
             // The spacing of f32 values around `exact` (never 0 here: tan∘cos∘sin ≥ 0.6).
             let ulp = f64::from(f32::EPSILON) * 2f64.powi(exact.abs().log2().floor() as i32);
             let error = (f64::from(got) - exact).abs() / ulp;
-            assert!(error <= 3.0, "process({x}) = {got}, exact {exact}: {error:.2} ulp");
+            assert!(
+                error <= 3.0,
+                "process({x}) = {got}, exact {exact}: {error:.2} ulp"
+            );
         }
     }
 

@@ -5,8 +5,8 @@ use fastrand::Rng;
 
 use super::text::{show_text, text};
 use super::{clip, Refusal, Run, Step};
-use crate::{HostStore, Memkit};
 use crate::exports::memkit::core::people::{Company, JsonError, Person};
+use crate::{HostStore, Memkit};
 
 impl Refusal for JsonError {
     fn is_out_of_memory(&self) -> bool {
@@ -302,14 +302,14 @@ impl Run {
             ),
             _ => broken(rng, &mut fields, "age"),
         };
-        self.from_json("people.person-from-json", doc, want, &p, |s, m, doc| {
+        self.check_from_json("people.person-from-json", doc, want, &p, |s, m, doc| {
             m.memkit_core_people().call_person_from_json(s, doc)
         })
     }
 
     /// Sends `doc` to a from-json function (`call`): the model says it gives `expected`
     /// (`want` is `Ok`) or a `json-error`. `Ok(false)` when the document cannot be sent now.
-    fn from_json<T: PartialEq + std::fmt::Debug>(
+    fn check_from_json<T: PartialEq + std::fmt::Debug>(
         &mut self,
         function: &'static str,
         doc: String,
@@ -409,7 +409,7 @@ impl Run {
             }
             _ => broken(rng, &mut fields, "founded_year"),
         };
-        self.from_json("people.company-from-json", doc, want, &c, |s, m, doc| {
+        self.check_from_json("people.company-from-json", doc, want, &c, |s, m, doc| {
             m.memkit_core_people().call_company_from_json(s, doc)
         })
     }
