@@ -346,7 +346,7 @@ onClick('bench-run', $('bench-table'), async () => {
   const { jobs, dispose } = scenarios({ memkit, baseline });
   try {
     await runRounds(jobs, {
-      rounds: 1,
+      rounds: 3,
       onJob({ name, target, times }) {
         const present = contestants.filter((who) => times[who]);
         const longest = Math.max(...present.map((who) => times[who].median));

@@ -178,7 +178,7 @@ test("benchmark panel draws memkit against the article's module and plain JS", a
   const version = await browser.version();
   const table = rows.map((cells) => `| ${cells.join(' | ')} |`);
   table.splice(1, 0, '|---|---|---|---|---|---|');
-  writeFileSync(benchPath, `Chromium ${version} (headless), one round:\n\n${table.join('\n')}\n`);
+  writeFileSync(benchPath, `Chromium ${version} (headless), 3 interleaved rounds:\n\n${table.join('\n')}\n`);
   const bars = await page.locator('#bench-chart .bars > div').count();
   assert.equal(bars, 24, 'three bars per job');
   assert.equal(await textOf('bench-status'), '', "the article's module loaded");

@@ -22,7 +22,7 @@ pub fn bench() -> Result {
     let node = node_harness(&pkg, &["--rounds", ROUNDS])?;
     let wasmtime = wasmtime_harness(&component_path(), &["--rounds", ROUNDS])?;
     let heading = format!(
-        "Command: `cargo xtask bench`, {} on {} ({} cores), {}, {}.",
+        "Command: `cargo xtask bench`, {} on {} ({} cores), Node {}, {}.",
         today()?,
         cpu_model(),
         std::thread::available_parallelism().map_or(0, |n| n.get()),
