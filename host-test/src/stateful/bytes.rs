@@ -290,6 +290,25 @@ impl Run {
         Ok(true)
     }
 
+    /// `take` consumes the handle and answers with every byte, allocating nothing.
+    pub(super) fn bytes_take(&mut self) -> Step<bool> {
+        let Some((i, h)) = pick(&mut self.rng, &self.handles.bytes) else {
+            return Ok(false);
+        };
+        let want = self.handles.bytes.swap_remove(i).model.bytes;
+        self.begin(format!("byte-buffer.take(#{i}) (len {})", want.len()));
+        let got = self.call("byte-buffer.take", |s, m| {
+            m.memkit_core_bytes().byte_buffer().call_take(s, h)
+        })?;
+        ensure!(
+            got == want,
+            "take gave {}, the model held {}",
+            show_bytes(&got),
+            show_bytes(&want)
+        );
+        Ok(true)
+    }
+
     pub(super) fn bytes_truncate(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.bytes) else {
             return Ok(false);

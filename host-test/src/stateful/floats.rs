@@ -155,6 +155,32 @@ impl Run {
         Ok(true)
     }
 
+    /// `take` consumes the handle and answers with every float, allocating nothing.
+    pub(super) fn floats_take(&mut self) -> Step<bool> {
+        let Some((i, h)) = pick(&mut self.rng, &self.handles.floats) else {
+            return Ok(false);
+        };
+        let model = self.handles.floats.swap_remove(i).model;
+        self.begin(format!("float-buffer.take(#{i}) (len {})", model.len));
+        let got = self.call("float-buffer.take", |s, m| {
+            m.memkit_core_floats().float_buffer().call_take(s, h)
+        })?;
+        ensure!(
+            got.len() == model.len as usize,
+            "take gave {} floats, len was {}",
+            got.len(),
+            model.len
+        );
+        if let Some(known) = &model.values {
+            let differs = known.iter().zip(&got).position(|(&a, &b)| !same_f32(a, b));
+            ensure!(
+                differs.is_none(),
+                "take differs from the model at {differs:?}"
+            );
+        }
+        Ok(true)
+    }
+
     pub(super) fn floats_to_list(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.floats) else {
             return Ok(false);

@@ -496,4 +496,46 @@ impl Run {
         );
         Ok(true)
     }
+
+    /// `path-length-xyz` over interleaved coordinates, a partial point now and then.
+    pub(super) fn path_length_xyz(&mut self) -> Step<bool> {
+        // 8 bytes a coordinate.
+        let count = self.size()? / 24;
+        let points: Vec<Point3d> = (0..count).map(|_| point3d(&mut self.rng)).collect();
+        let mut coords: Vec<f64> = points.iter().flat_map(|p| [p.x, p.y, p.z]).collect();
+        let partial = !coords.is_empty() && self.rng.u32(..4) == 0;
+        if partial {
+            coords.pop();
+        }
+        let want = points
+            .windows(2)
+            .fold(0.0, |total, pair| total + distance(&pair[0], &pair[1]));
+        self.begin(format!(
+            "pools.path-length-xyz({} values) (model: {})",
+            coords.len(),
+            if partial {
+                "invalid".to_string()
+            } else {
+                format!("{want:?}")
+            }
+        ));
+        let got = self.call("pools.path-length-xyz", |s, m| {
+            m.memkit_core_pools().call_path_length_xyz(s, &coords)
+        })?;
+        match got {
+            Ok(length) => ensure!(
+                !partial && close(length, want, want),
+                "path-length-xyz is {length:?}, the model says {}",
+                if partial {
+                    "invalid".to_string()
+                } else {
+                    format!("{want:?}")
+                }
+            ),
+            Err(Error::Invalid(_)) => ensure!(partial, "path-length-xyz refused whole points"),
+            Err(Error::OutOfMemory(_)) => self.report.out_of_memory_answers += 1,
+            Err(other) => ensure!(false, "path-length-xyz answered {other:?}"),
+        }
+        Ok(true)
+    }
 }

@@ -79,6 +79,9 @@ fn bytes_with_memory_full() -> wasmtime::Result<()> {
         assert_eq!(bytes.call_len(&mut h.store, b)?, 50);
         bytes.call_clear(&mut h.store, b)?;
         assert_eq!(bytes.call_len(&mut h.store, b)?, 0);
+        // `take` allocates nothing: it answers with memory full, and consumes the handle.
+        let taken = made.pop().expect("a buffer of [7; 100]");
+        assert_eq!(bytes.call_take(&mut h.store, taken)?, [7; 100]);
         Ok(())
     });
     for handle in made.into_iter().chain([b]) {
@@ -115,6 +118,8 @@ fn floats_with_memory_full() -> wasmtime::Result<()> {
             floats.call_dot(&mut h.store, f, g)?,
             Err(Error::Invalid(why)) if why.contains("length")
         ));
+        let empty = made.pop().expect("an empty buffer");
+        assert_eq!(floats.call_take(&mut h.store, empty)?, []);
         Ok(())
     });
     for handle in made.into_iter().chain([f, g]) {
@@ -305,6 +310,15 @@ fn pools_with_memory_full() -> wasmtime::Result<()> {
             },
         ];
         assert_eq!(pools.call_path_length(&mut h.store, &path)?, 5.0);
+        assert_eq!(
+            pools.call_path_length_xyz(&mut h.store, &[0.0, 0.0, 0.0, 0.0, 3.0, 4.0])?,
+            Ok(5.0)
+        );
+        // An error whose text is formatted while memory is full.
+        assert!(matches!(
+            pools.call_path_length_xyz(&mut h.store, &[1.0])?,
+            Err(Error::Invalid(_))
+        ));
         Ok(())
     });
     for handle in made.into_iter().chain([p, pp, a]) {
@@ -557,6 +571,31 @@ fn lists_of_records_past_the_cap_fail_their_lowering_not_the_instance() -> wasmt
             Ok(length) => {
                 assert!(fits, "{points} points fit");
                 assert_eq!(length, f64::from(points - 1));
+            }
+            Err(error) => {
+                assert!(!fits, "{points} points: {error:?}");
+                assert!(format!("{error:?}").contains("realloc"), "{error:?}");
+            }
+        }
+        assert_still_answers(&mut h);
+    }
+    Ok(())
+}
+
+/// A `list<f64>` is adopted, not copied, so it needs its own size free (and, as every list
+/// over 4 KiB of 4- or 8-byte elements, the room `cabi_realloc` holds for a copy); past the
+/// cap the lowering fails and the instance keeps answering.
+#[test]
+fn coordinates_past_the_cap_fail_their_lowering_not_the_instance() -> wasmtime::Result<()> {
+    let mut h = Host::with_memory_limit(CAP);
+    let api = h.api.clone();
+    let pools = api.memkit_core_pools();
+    for (points, fits) in [(1_000_000, false), (100_000, true)] {
+        let coords: Vec<f64> = (0..points).flat_map(|i| [f64::from(i), 0.0, 0.0]).collect();
+        match pools.call_path_length_xyz(&mut h.store, &coords) {
+            Ok(length) => {
+                assert!(fits, "{points} points fit");
+                assert_eq!(length?, f64::from(points - 1));
             }
             Err(error) => {
                 assert!(!fits, "{points} points: {error:?}");
