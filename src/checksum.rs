@@ -26,8 +26,8 @@ pub fn sum32(bytes: &[u8]) -> u32 {
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub fn sum32(bytes: &[u8]) -> u32 {
     use core::arch::wasm32::*;
-    let blocks = bytes.chunks_exact(16);
-    let tail = portable_sum32(blocks.remainder());
+    let (blocks, tail) = bytes.as_chunks::<16>();
+    let tail = portable_sum32(tail);
     let mut lanes = u32x4_splat(0);
     for block in blocks {
         // SAFETY: `block` is 16 readable bytes; `v128_load` has no alignment requirement.

@@ -218,18 +218,17 @@ impl FloatBuffer {
                 other.data.len()
             )));
         }
-        let (a_blocks, b_blocks) = (
-            self.data.chunks_exact(LANES),
-            other.data.chunks_exact(LANES),
+        let ((a_blocks, a_tail), (b_blocks, b_tail)) = (
+            self.data.as_chunks::<LANES>(),
+            other.data.as_chunks::<LANES>(),
         );
-        let tail: f64 = a_blocks
-            .remainder()
+        let tail: f64 = a_tail
             .iter()
-            .zip(b_blocks.remainder())
+            .zip(b_tail)
             .map(|(&a, &b)| f64::from(a) * f64::from(b))
             .sum();
         let mut lanes = [0f64; LANES];
-        for (a, b) in a_blocks.zip(b_blocks) {
+        for (a, b) in a_blocks.iter().zip(b_blocks) {
             for i in 0..LANES {
                 lanes[i] += f64::from(a[i]) * f64::from(b[i]);
             }
@@ -241,8 +240,8 @@ impl FloatBuffer {
 /// Sums `values` in [`LANES`] f64 accumulators.
 fn lane_sum(values: &[f32]) -> f64 {
     let mut lanes = [0f64; LANES];
-    let chunks = values.chunks_exact(LANES);
-    let tail: f64 = chunks.remainder().iter().map(|&x| f64::from(x)).sum();
+    let (chunks, tail) = values.as_chunks::<LANES>();
+    let tail: f64 = tail.iter().map(|&x| f64::from(x)).sum();
     for chunk in chunks {
         for i in 0..LANES {
             lanes[i] += f64::from(chunk[i]);

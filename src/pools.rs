@@ -314,8 +314,10 @@ pub fn path_length_xyz(coords: &[f64]) -> Result<f64, Error> {
         )));
     }
     let points = coords
-        .chunks_exact(3)
-        .map(|p| Point3d::new(p[0], p[1], p[2]));
+        .as_chunks::<3>()
+        .0
+        .iter()
+        .map(|&[x, y, z]| Point3d::new(x, y, z));
     Ok(path_length_of(points))
 }
 

@@ -247,6 +247,22 @@ impl HostStore {
         self.unusable = true;
     }
 
+    /// Asserts that wasmtime refuses every further call into this store ("cannot enter
+    /// component instance"), as wasmtime 50 does after any failed call, a failed argument
+    /// lowering included, and skips the leak check, which can no longer run.
+    pub fn assert_poisoned(&mut self) {
+        let refused = self
+            .api
+            .memkit_core_memory()
+            .call_info(&mut self.store)
+            .expect_err("the store refuses calls");
+        assert!(
+            format!("{refused:?}").contains("cannot enter component instance"),
+            "{refused:?}"
+        );
+        self.skip_leak_check();
+    }
+
     /// Drops a handle the host owns now, running the component's destructor: for handles
     /// held as plain [`ResourceAny`] (the stateful fuzz), where [`Owned`] would not fit.
     pub fn drop_resource(&mut self, resource: ResourceAny) {

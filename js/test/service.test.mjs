@@ -1,5 +1,5 @@
 // The composed record-service (memkit plugged into examples/record-service) served by a real
-// engine, `wasmtime serve` (wasmtime-cli 48.0.8, installed by `cargo xtask test`), on
+// engine, `wasmtime serve` (wasmtime-cli 50.0.1, installed by `cargo xtask test`), on
 // 127.0.0.1 at a free port; every kind of body, then the server is stopped.
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';

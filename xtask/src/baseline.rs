@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::util::{cargo, copy_dir, ensure_wasm_target, run, target_dir, Result, WASM_TARGET};
+use crate::util::{cargo, copy_dir, run, target_dir, Result, WASM_TARGET};
 
 /// The wasm-bindgen-cli that binds the baseline. It must equal the `wasm-bindgen = "=…"` pin in
 /// `bench/baseline/Cargo.toml` exactly: the CLI refuses a module built with another version of
@@ -18,7 +18,6 @@ pub const WASM_BINDGEN_VERSION: &str = "0.2.129";
 /// directory of the bindings (`target/baseline/pkg`, with `memkit_baseline.js`), also copied
 /// to `web/baseline` for the page.
 pub fn build(root: &Path) -> Result<PathBuf> {
-    ensure_wasm_target()?;
     ensure_wasm_bindgen_cli()?;
     let target = target_dir().join("baseline");
     // The repo's .cargo/config.toml gives wasm32 builds simd128 and an 8 KiB stack, for memkit.

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use crate::util::{cargo, ensure_wasm_target, run, target_dir, Result, WASM_TARGET};
+use crate::util::{cargo, run, target_dir, Result, WASM_TARGET};
 
 /// Where `build` writes the component.
 pub fn component_path() -> PathBuf {
@@ -14,7 +14,6 @@ pub fn component_path() -> PathBuf {
 /// Builds the core module, makes it a component, validates it, refuses it if it imports
 /// anything, and writes `target/memkit.wasm`.
 pub fn build() -> Result<PathBuf> {
-    ensure_wasm_target()?;
     run(cargo().args([
         "build",
         "--package",

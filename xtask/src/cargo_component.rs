@@ -4,9 +4,7 @@
 use std::process::Command;
 
 use crate::build::{build, component_surface};
-use crate::util::{
-    cargo, ensure_wasm_target, run, target_dir, workspace_root, Result, WASM_TARGET,
-};
+use crate::util::{cargo, run, target_dir, workspace_root, Result, WASM_TARGET};
 
 /// The cargo-component version `cargo xtask cargo-component` installs and uses.
 const CARGO_COMPONENT_VERSION: &str = "0.21.1";
@@ -16,7 +14,6 @@ const CARGO_COMPONENT_VERSION: &str = "0.21.1";
 /// the same exports) and runs the host tests against it. README ("Building with
 /// cargo-component") says why `cargo xtask build` stays the supported build.
 pub fn cargo_component() -> Result {
-    ensure_wasm_target()?;
     let installed = Command::new("cargo")
         .args(["component", "--version"])
         .output()

@@ -11,7 +11,7 @@ use wac_graph::{CompositionGraph, EncodeOptions};
 
 use crate::build::{build, component_surface, componentize};
 use crate::python;
-use crate::util::{cargo, ensure_target, run, target_dir, workspace_root, Result, WASM_TARGET};
+use crate::util::{cargo, run, target_dir, workspace_root, Result, WASIP2_TARGET, WASM_TARGET};
 
 /// A component that imports memkit, and what its composition may import.
 struct Consumer {
@@ -82,7 +82,6 @@ fn build_record_check() -> Result<Vec<u8>> {
 /// `examples/record-service`, a wasi:http service: for `wasm32-wasip2`, rustc links the
 /// component itself.
 fn build_record_service() -> Result<Vec<u8>> {
-    ensure_target(WASIP2_TARGET)?;
     run(cargo().args([
         "build",
         "--package",
@@ -98,9 +97,6 @@ fn build_record_service() -> Result<Vec<u8>> {
         .join("record-service.wasm");
     Ok(std::fs::read(&component)?)
 }
-
-/// The target of components that import WASI, built by rustc as components.
-const WASIP2_TARGET: &str = "wasm32-wasip2";
 
 /// `examples/python-guest`, a Python component, built by componentize-py.
 fn build_python_guest() -> Result<Vec<u8>> {

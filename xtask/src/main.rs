@@ -119,7 +119,7 @@ enum Task {
 fn main() -> ExitCode {
     let task = Xtask::parse().task;
     let started = Instant::now();
-    let result = match task {
+    let result = util::ensure_toolchain_file().and_then(|()| match task {
         Task::Build => build::build().map(drop),
         Task::Demo => demo::demo(),
         Task::Test => test::test(),
@@ -131,7 +131,7 @@ fn main() -> ExitCode {
         Task::Compose => compose::compose(),
         Task::Fuzz { seconds } => fuzz::fuzz(seconds),
         Task::FuzzHost { seconds } => fuzz_host::fuzz_host(seconds),
-    };
+    });
     match result {
         Ok(()) => {
             eprintln!("xtask: done in {:.1} s", started.elapsed().as_secs_f64());

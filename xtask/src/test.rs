@@ -2,17 +2,25 @@
 
 use std::path::Path;
 use std::process::Command;
+use std::time::{Duration, Instant};
 
 use crate::build::build;
 use crate::js::{transpile, transpile_composed};
 use crate::util::{
-    cargo, ensure_wasm_target, ensure_wasmtime_cli, js_dir, run, workspace_root, Result,
-    WASM_TARGET,
+    cargo, ensure_wasmtime_cli, js_dir, run, workspace_root, Result, WASIP2_TARGET, WASM_TARGET,
 };
 use crate::{bench, compose, python};
 
 pub fn test() -> Result {
-    let step = |name: &str| eprintln!("\nxtask: ── {name} ──");
+    let mut steps = Steps::default();
+    let result = run_steps(&mut steps);
+    steps.finish();
+    result
+}
+
+/// The steps in order; `step` starts the next one (and ends the one before).
+fn run_steps(steps: &mut Steps) -> Result {
+    let mut step = |name: &'static str| steps.start(name);
     step("format");
     run(cargo().args(["fmt", "--all", "--", "--check"]))?;
     step("clippy (native and wasm)");
@@ -24,7 +32,6 @@ pub fn test() -> Result {
         "-D",
         "warnings",
     ]))?;
-    ensure_wasm_target()?;
     run(cargo().args([
         "clippy",
         "--package",
@@ -42,7 +49,7 @@ pub fn test() -> Result {
         "--package",
         "record-service",
         "--target",
-        "wasm32-wasip2",
+        WASIP2_TARGET,
         "--",
         "-D",
         "warnings",
@@ -65,7 +72,9 @@ pub fn test() -> Result {
     step("JavaScript package (jco), and the composed record-check for Node");
     transpile(&component)?;
     transpile_composed(&composed_record_check)?;
+    step("chromium for the browser tests (installed when missing)");
     ensure_chromium()?;
+    step("wasmtime-cli for `wasmtime serve` (installed when missing)");
     ensure_wasmtime_cli()?;
     step("benchmark harnesses once each, no timing (the baseline is also the page's)");
     bench::smoke(&component)?;
@@ -74,6 +83,36 @@ pub fn test() -> Result {
         .args(["--test", "test/"])
         .current_dir(js_dir()))?;
     Ok(())
+}
+
+/// How long each step took, printed at the end (also when a step fails): what a first run on
+/// a bare machine spends installing, and where a warm run's time goes.
+#[derive(Default)]
+struct Steps {
+    done: Vec<(&'static str, Duration)>,
+    current: Option<(&'static str, Instant)>,
+}
+
+impl Steps {
+    fn start(&mut self, name: &'static str) {
+        self.end_current();
+        eprintln!("\nxtask: ── {name} ──");
+        self.current = Some((name, Instant::now()));
+    }
+
+    fn end_current(&mut self) {
+        if let Some((name, started)) = self.current.take() {
+            self.done.push((name, started.elapsed()));
+        }
+    }
+
+    fn finish(&mut self) {
+        self.end_current();
+        eprintln!("\nxtask: time by step");
+        for (name, took) in &self.done {
+            eprintln!("xtask: {:>7.1} s  {name}", took.as_secs_f64());
+        }
+    }
 }
 
 /// Debian's Chromium, which the browser tests drive through playwright-core.

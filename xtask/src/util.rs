@@ -1,5 +1,5 @@
 //! What the commands share: the error type, where things are, running a command, and
-//! installing the rustup targets and tools that more than one command needs.
+//! installing what rust-toolchain.toml lists and the tools that more than one command needs.
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -9,6 +9,9 @@ pub type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 /// The target of memkit's core module (and of the components made from a core module).
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// The target of components that import WASI (the served example), linked by rustc itself.
+pub const WASIP2_TARGET: &str = "wasm32-wasip2";
 
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -71,48 +74,167 @@ pub fn copy_dir(from: &Path, to: &Path) -> Result {
     Ok(())
 }
 
-/// Installs the wasm target through rustup when it is missing (the pinned toolchain file
-/// usually has done so already).
-pub fn ensure_wasm_target() -> Result {
-    ensure_target(WASM_TARGET)
+/// What `rust-toolchain.toml` asks rustup for, beyond the channel: its `components` and
+/// `targets` lists.
+#[derive(Debug, PartialEq)]
+pub struct ToolchainFile {
+    pub components: Vec<String>,
+    pub targets: Vec<String>,
 }
 
-/// Installs a rustup target when it is missing.
-pub fn ensure_target(target: &str) -> Result {
-    let installed = Command::new("rustup")
-        .args(["target", "list", "--installed"])
-        .current_dir(workspace_root())
-        .output()
-        .map_err(|e| format!("cannot run rustup: {e}"))?;
-    if !String::from_utf8_lossy(&installed.stdout)
-        .lines()
-        .any(|t| t.trim() == target)
-    {
-        run(Command::new("rustup")
-            .args(["target", "add", target])
-            .current_dir(workspace_root()))?;
+impl ToolchainFile {
+    /// Reads the string arrays `components = [...]` and `targets = [...]` of the file's
+    /// `[toolchain]` table (one line each, as rustup's own examples write them).
+    pub fn parse(text: &str) -> Result<Self> {
+        let list = |key: &str| -> Result<Vec<String>> {
+            let line = text
+                .lines()
+                .map(str::trim)
+                .find(|line| {
+                    line.strip_prefix(key)
+                        .is_some_and(|rest| rest.trim_start().starts_with('='))
+                })
+                .ok_or_else(|| format!("rust-toolchain.toml has no `{key} = [...]` line"))?;
+            let (_, value) = line.split_once('=').expect("found with `=`");
+            let inner = value
+                .trim()
+                .strip_prefix('[')
+                .and_then(|v| v.strip_suffix(']'))
+                .ok_or_else(|| format!("rust-toolchain.toml: `{key}` is not a one-line list"))?;
+            Ok(inner
+                .split(',')
+                .map(|item| item.trim().trim_matches('"').to_string())
+                .filter(|item| !item.is_empty())
+                .collect())
+        };
+        Ok(Self {
+            components: list("components")?,
+            targets: list("targets")?,
+        })
+    }
+}
+
+/// Adds every target and component that `rust-toolchain.toml` lists and the active toolchain
+/// lacks. rustup installs them only when it installs the toolchain itself; a toolchain that
+/// was already there (and rustup with `RUSTUP_AUTO_INSTALL=0`) keeps lacking them, and the
+/// first step that uses one fails. So every `cargo xtask` command calls this before its first
+/// step, and no step installs a target of its own.
+pub fn ensure_toolchain_file() -> Result {
+    let wanted = ToolchainFile::parse(&std::fs::read_to_string(
+        workspace_root().join("rust-toolchain.toml"),
+    )?)?;
+    let installed = |kind: &str| -> Result<Vec<String>> {
+        let out = Command::new("rustup")
+            .args([kind, "list", "--installed"])
+            .current_dir(workspace_root())
+            .output()
+            .map_err(|e| format!("cannot run rustup: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "`rustup {kind} list --installed` failed: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            )
+            .into());
+        }
+        Ok(String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|line| line.trim().to_string())
+            .collect())
+    };
+    for (kind, names) in [
+        ("target", &wanted.targets),
+        ("component", &wanted.components),
+    ] {
+        let have = installed(kind)?;
+        // Components are listed with their host triple (`clippy-x86_64-unknown-linux-gnu`).
+        let missing: Vec<&String> = names
+            .iter()
+            .filter(|name| {
+                !have
+                    .iter()
+                    .any(|h| h == *name || h.starts_with(&format!("{name}-")))
+            })
+            .collect();
+        if !missing.is_empty() {
+            run(Command::new("rustup")
+                .args([kind, "add"])
+                .args(&missing)
+                .current_dir(workspace_root()))?;
+        }
     }
     Ok(())
 }
 
-/// The wasmtime-cli that serves the composed record-service: the host tests' wasmtime.
-const WASMTIME_CLI_VERSION: &str = "48.0.8";
+/// The wasmtime-cli that serves the composed record-service. 50.0.1 is the newest wasmtime-cli
+/// on crates.io: wasmtime's 50.0.2 and 50.0.3 patch releases published only the crates they
+/// changed, and 50.0.3's `wasmtime-internal-component-macro` is missing there, so the host
+/// tests use wasmtime 50.0.2. The CLI pins `wasmtime-environ =50.0.1`, which holds its
+/// wasmtime at 50.0.1 whatever cargo resolves, so it is installed `--locked`.
+const WASMTIME_CLI_VERSION: &str = "50.0.1";
 
-/// Installs `wasmtime` (for `wasmtime serve`) with `cargo install --locked` when the one on
-/// the PATH is missing or another version. The build takes about 10 minutes on 2 cores, once:
-/// it lands in cargo's bin directory, outside the project, so later clones find it.
+/// The wasmtime-cli features `wasmtime serve` needs, and nothing else: `run` (serve reuses its
+/// WASI setup), `serve`, `cranelift` to compile, `component-model-async` for wasi:http 0.3,
+/// and the pooling allocator that serve uses by default. The default set (wasi-nn, the
+/// explorer, wast, winch, pulley, gc, the debugger…) took 26 minutes to build on 2 cores.
+const WASMTIME_CLI_FEATURES: &str =
+    "run,serve,cranelift,component-model-async,pooling-allocator,parallel-compilation";
+
+/// Installs `wasmtime` (for `wasmtime serve`) with `cargo install --locked` when the one on the PATH is
+/// missing or another version. It lands in cargo's bin directory, outside the project, so
+/// later clones find it.
 pub fn ensure_wasmtime_cli() -> Result {
     let installed = Command::new("wasmtime")
         .arg("--version")
         .output()
-        .map(|out| String::from_utf8_lossy(&out.stdout).contains(WASMTIME_CLI_VERSION))
+        .map(|out| {
+            String::from_utf8_lossy(&out.stdout)
+                .split_whitespace()
+                .nth(1)
+                .is_some_and(|version| version == WASMTIME_CLI_VERSION)
+        })
         .unwrap_or(false);
     if !installed {
-        run(Command::new("cargo").args([
+        eprintln!(
+            "xtask: installing wasmtime-cli {WASMTIME_CLI_VERSION} for `wasmtime serve` \
+             (about 10 minutes on 2 cores, once)"
+        );
+        run(cargo().args([
             "install",
             "--locked",
             &format!("wasmtime-cli@{WASMTIME_CLI_VERSION}"),
+            "--no-default-features",
+            "--features",
+            WASMTIME_CLI_FEATURES,
         ]))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_toolchain_file_lists_both_wasm_targets() {
+        let text = std::fs::read_to_string(workspace_root().join("rust-toolchain.toml")).unwrap();
+        let file = ToolchainFile::parse(&text).unwrap();
+        assert!(file.targets.iter().any(|t| t == WASM_TARGET), "{file:?}");
+        assert!(
+            file.targets.iter().any(|t| t == "wasm32-wasip2"),
+            "{file:?}"
+        );
+        assert_eq!(file.components, ["rustfmt", "clippy"]);
+    }
+
+    #[test]
+    fn toolchain_file_lists_parse_and_refuse() {
+        let file = ToolchainFile::parse(
+            "[toolchain]\nchannel = \"1.99.1\"\ncomponents = []\ntargets = [ \"a\", \"b\" ]\n",
+        )
+        .unwrap();
+        assert_eq!(file.targets, ["a", "b"]);
+        assert!(file.components.is_empty());
+        assert!(ToolchainFile::parse("[toolchain]\ntargets = [\"a\"]\n").is_err());
+        assert!(ToolchainFile::parse("components = []\ntargets = \"a\"\n").is_err());
+    }
 }

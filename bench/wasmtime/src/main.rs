@@ -9,7 +9,8 @@
 //! 1. the eight jobs of the Node harness (js/src/bench.js), component vs native;
 //! 2. bulk transfer (`from-list` + `take`) vs two native `memcpy`s, in GB/s;
 //! 3. call cost, from the empty core wasm call up to a component resource method, and the
-//!    `Config` knobs that could change it.
+//!    `Config` knobs that could change it;
+//! 4. instantiation, plain and pooled, against a floor component.
 //!
 //! Every time is the median of `--rounds` (default 7) interleaved rounds, each round's time
 //! the median of 5 batches sized to about 20 ms; the range is the fastest and slowest round.
@@ -20,6 +21,7 @@
 
 mod bulk;
 mod calls;
+mod instantiate;
 mod jobs;
 mod measure;
 
@@ -29,7 +31,8 @@ use std::time::{Duration, Instant};
 
 use measure::Timer;
 
-const USAGE: &str = "usage: memkit-bench-wasmtime [--rounds N] [--smoke] [--only jobs|bulk|calls]";
+const USAGE: &str =
+    "usage: memkit-bench-wasmtime [--rounds N] [--smoke] [--only jobs|bulk|calls|instantiate]";
 
 fn main() -> wasmtime::Result<()> {
     let started = Instant::now();
@@ -50,9 +53,9 @@ fn main() -> wasmtime::Result<()> {
             "--only" => {
                 only = args
                     .next()
-                    .filter(|s| ["jobs", "bulk", "calls"].contains(&s.as_str()));
+                    .filter(|s| ["jobs", "bulk", "calls", "instantiate"].contains(&s.as_str()));
                 if only.is_none() {
-                    wasmtime::bail!("--only takes jobs, bulk or calls");
+                    wasmtime::bail!("--only takes jobs, bulk, calls or instantiate");
                 }
             }
             "-h" | "--help" => {
@@ -81,6 +84,9 @@ fn main() -> wasmtime::Result<()> {
     }
     if section("calls") {
         calls::run(&timer, rounds)?;
+    }
+    if section("instantiate") {
+        instantiate::run(&timer, rounds)?;
     }
     println!(
         "Run took {:.1} s{}; load average at the end: {}.",

@@ -552,31 +552,32 @@ fn feeding_twenty_thousand_records_near_the_cap_never_traps() -> wasmtime::Resul
     Ok(())
 }
 
-/// Calls `path_length` with paths of `points` points along the x axis, each either fitting
-/// (its length comes back) or not (its lowering fails in `realloc`), and checks after each
-/// that the instance still answers.
+/// Calls `path_length` with paths of `points` points along the x axis, each in a fresh
+/// instance, each either fitting (its length comes back and the instance still answers) or
+/// not (its lowering fails in `realloc`, before memkit runs, and wasmtime poisons the store).
 fn path_lengths_near_the_cap(
     cases: &[(u32, bool)],
     mut path_length: impl FnMut(&mut Host, u32) -> wasmtime::Result<f64>,
 ) {
-    let mut h = Host::with_memory_limit(CAP);
     for &(points, fits) in cases {
+        let mut h = Host::with_memory_limit(CAP);
         match path_length(&mut h, points) {
             Ok(length) => {
                 assert!(fits, "{points} points fit");
                 assert_eq!(length, f64::from(points - 1));
+                assert_still_answers(&mut h);
             }
             Err(error) => {
                 assert!(!fits, "{points} points: {error:?}");
                 assert!(format!("{error:?}").contains("realloc"), "{error:?}");
+                h.store.assert_poisoned();
             }
         }
-        assert_still_answers(&mut h);
     }
 }
 
 #[test]
-fn lists_of_records_past_the_cap_fail_their_lowering_not_the_instance() {
+fn lists_of_records_past_the_cap_are_refused_at_lowering() {
     // 24 bytes a point. The bindings copy the list into a Rust vector, so a list needs
     // 2.5 times its size free: 400 000 points (9.6 MB) cannot be accepted, 100 000 can.
     let cases = [(400_000, false), (100_000, true), (300_000, false)];
@@ -597,9 +598,9 @@ fn lists_of_records_past_the_cap_fail_their_lowering_not_the_instance() {
 
 /// A `list<f64>` is adopted, not copied, so it needs its own size free (and, as every list
 /// over 4 KiB of 4- or 8-byte elements, the room `cabi_realloc` holds for a copy); past the
-/// cap the lowering fails and the instance keeps answering.
+/// cap the lowering fails, before memkit runs.
 #[test]
-fn coordinates_past_the_cap_fail_their_lowering_not_the_instance() {
+fn coordinates_past_the_cap_are_refused_at_lowering() {
     path_lengths_near_the_cap(&[(1_000_000, false), (100_000, true)], |h, points| {
         let coords: Vec<f64> = (0..points).flat_map(|i| [f64::from(i), 0.0, 0.0]).collect();
         let pools = h.api.clone();
