@@ -6,8 +6,9 @@
 use std::hint::black_box;
 
 use host_test::component_path;
+use host_test::tenants::{self, Fleet};
 use wasmtime::component::{Component, InstancePre, Linker};
-use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store};
+use wasmtime::{Config, Engine, Store};
 
 use crate::measure::{format_stat, verdict, Series, Stat, Timer};
 
@@ -25,49 +26,51 @@ const FLOOR_COMPONENT: &[u8] = &[
     0x00, // core instance section: instantiate module 0, no args
 ];
 
-/// How the engine allocates instances.
+/// How the engine allocates and resets instances.
 #[derive(Clone, Copy)]
 enum Allocator {
     OnDemand,
-    Pooling,
+    /// host-test's tenants' pool (`host_test::tenants::config`), a slot per instance.
+    Tenants,
+    /// The same pool giving every page of a freed slot back to the kernel (wasmtime's
+    /// default, and the tenants' pool before `Fleet::keep_resident`).
+    TenantsNothingResident,
 }
 
-/// A memory cap like the tenants' (host-test's `Fleet` default).
-const MEMORY_PER_INSTANCE: usize = 16 << 20;
-
 fn engine(allocator: Allocator, concurrency: bool) -> wasmtime::Result<Engine> {
-    let mut config = Config::new();
+    let fleet = |keep_resident| Fleet {
+        tenants: 8,
+        keep_resident,
+        ..Fleet::default()
+    };
+    let mut config = match allocator {
+        Allocator::OnDemand => Config::new(),
+        Allocator::Tenants => tenants::config(&fleet(Fleet::default().keep_resident)),
+        Allocator::TenantsNothingResident => tenants::config(&fleet(0)),
+    };
     config.concurrency_support(concurrency);
-    if let Allocator::Pooling = allocator {
-        // As host-test's tenants: a slot per instance, the reservation the size of the cap.
-        let mut pool = PoolingAllocationConfig::new();
-        pool.total_component_instances(8)
-            .total_core_instances(32)
-            .total_memories(8)
-            .total_tables(32)
-            .max_memory_size(MEMORY_PER_INSTANCE);
-        config
-            .allocation_strategy(InstanceAllocationStrategy::Pooling(pool))
-            .memory_reservation(MEMORY_PER_INSTANCE as u64)
-            .memory_guard_size(0);
-    }
     Engine::new(&config)
 }
 
-/// A pre-linked component and its engine: each call of `instantiate` makes a store and an
-/// instance, then drops both (the pool slot is reused).
+/// A pre-linked component: each call of `instantiate` makes a store and an instance, then
+/// drops both (a pool slot is reused).
 struct Subject {
     pre: InstancePre<()>,
+    /// The tenants' engines consume fuel: their stores need some to run the start functions.
+    fuel: bool,
 }
 
 impl Subject {
-    fn new(engine: &Engine, component: &Component) -> wasmtime::Result<Self> {
+    fn new(engine: &Engine, component: &Component, fuel: bool) -> wasmtime::Result<Self> {
         let pre = Linker::new(engine).instantiate_pre(component)?;
-        Ok(Self { pre })
+        Ok(Self { pre, fuel })
     }
 
     fn instantiate(&self) {
         let mut store = Store::new(self.pre.engine(), ());
+        if self.fuel {
+            store.set_fuel(u64::MAX).unwrap();
+        }
         black_box(self.pre.instantiate(&mut store).unwrap());
     }
 }
@@ -96,20 +99,32 @@ pub fn run(timer: &Timer, rounds: usize) -> wasmtime::Result<()> {
             &memkit[..],
         ),
         (
-            "floor, pooling allocator",
-            Allocator::Pooling,
+            "floor, the tenants' pool",
+            Allocator::Tenants,
             false,
             FLOOR_COMPONENT,
         ),
         (
-            "memkit, pooling allocator",
-            Allocator::Pooling,
+            "memkit, the tenants' pool",
+            Allocator::Tenants,
             false,
             &memkit[..],
         ),
         (
-            "memkit, pooling allocator, concurrency support on",
-            Allocator::Pooling,
+            "floor, the tenants' pool, nothing kept resident",
+            Allocator::TenantsNothingResident,
+            false,
+            FLOOR_COMPONENT,
+        ),
+        (
+            "memkit, the tenants' pool, nothing kept resident",
+            Allocator::TenantsNothingResident,
+            false,
+            &memkit[..],
+        ),
+        (
+            "memkit, the tenants' pool, concurrency support on",
+            Allocator::Tenants,
             true,
             &memkit[..],
         ),
@@ -118,12 +133,16 @@ pub fn run(timer: &Timer, rounds: usize) -> wasmtime::Result<()> {
         let component = Component::new(&engine, bytes)?;
         rows.push(Row {
             what,
-            subject: Subject::new(&engine, &component)?,
+            subject: Subject::new(
+                &engine,
+                &component,
+                !matches!(allocator, Allocator::OnDemand),
+            )?,
             series: Series::default(),
         });
     }
     for row in &rows {
-        row.subject.instantiate(); // each instantiates (and memkit's pre is memkit's)
+        row.subject.instantiate();
     }
     eprintln!("ok - every subject instantiates");
 
@@ -147,17 +166,24 @@ pub fn run(timer: &Timer, rounds: usize) -> wasmtime::Result<()> {
         "`Store::new` + `InstancePre::instantiate` + drop, from an `InstancePre` made once; \
          `concurrency_support(false)` unless the row says otherwise. The floor is a component \
          whose one core instance has a one-page memory and nothing else. Pooling: host-test's \
-         tenants' settings (a 16 MiB memory reservation, no guard).\n"
+         tenants' `Config` (a slot per instance, a 16 MiB memory reservation and no guard, \
+         fuel on, the first 64 KiB of a freed slot's memory and tables reset in place).\n"
     );
     println!("| instance | time | vs the floor, same allocator |");
     println!("|---|---|---|");
+    // Each memkit row's floor: the floor row just above it (same allocator settings); the
+    // last row (concurrency on) compares with the plain pooling floor.
+    let floor_of = |i: usize| match i {
+        0 | 1 => 0,
+        2 | 3 | 6 => 2,
+        _ => 4,
+    };
     for (i, (row, stat)) in rows.iter().zip(&stats).enumerate() {
-        let floor = if i < 2 { stats[0] } else { stats[2] };
         println!(
             "| {} | {} | {:.1}× |",
             row.what,
             format_stat(*stat),
-            stat.median / floor.median
+            stat.median / stats[floor_of(i)].median
         );
     }
     let pooled_ratio = stats[3].median / stats[2].median;

@@ -58,6 +58,7 @@ fn main() -> wasmtime::Result<()> {
         tenants: 10_000,
         memory_per_tenant: 4 * MIB,
         fuel_per_call: 100_000_000,
+        ..Fleet::default()
     })?;
     let pooled = instantiation_time(&tenants, 5_000)?;
     let on_demand = on_demand_instantiation(5_000)?;

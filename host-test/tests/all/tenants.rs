@@ -12,6 +12,7 @@ fn ten_thousand_tenants_live_at_once_and_each_answers() -> wasmtime::Result<()> 
         tenants: 10_000,
         memory_per_tenant: 4 * MIB,
         fuel_per_call: 100_000_000,
+        ..Fleet::default()
     })?;
     let started = Instant::now();
     let mut live = Vec::with_capacity(10_000);
@@ -56,6 +57,7 @@ fn a_tenant_that_exhausts_memory_traps_and_loops_leaves_another_upload_intact(
         tenants: 4,
         memory_per_tenant: 16 * MIB,
         fuel_per_call: 2_000_000_000,
+        ..Fleet::default()
     })?;
     let data: Vec<u8> = (0..4 * MIB as u32)
         .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
