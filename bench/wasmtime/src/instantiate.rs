@@ -5,8 +5,8 @@
 
 use std::hint::black_box;
 
-use host_test::component_path;
 use host_test::tenants::{self, Fleet};
+use host_test::{component_path, MemkitPre};
 use wasmtime::component::{Component, InstancePre, Linker};
 use wasmtime::{Config, Engine, Store};
 
@@ -56,14 +56,23 @@ fn engine(allocator: Allocator, concurrency: bool) -> wasmtime::Result<Engine> {
 /// drops both (a pool slot is reused).
 struct Subject {
     pre: InstancePre<()>,
+    /// Instantiates through bindgen's `MemkitPre`, as host-test's hosts do: it also looks up
+    /// and type-checks every export of the instance, once per instance.
+    bindgen: Option<MemkitPre<()>>,
     /// The tenants' engines consume fuel: their stores need some to run the start functions.
     fuel: bool,
 }
 
 impl Subject {
-    fn new(engine: &Engine, component: &Component, fuel: bool) -> wasmtime::Result<Self> {
+    fn new(
+        engine: &Engine,
+        component: &Component,
+        fuel: bool,
+        bindgen: bool,
+    ) -> wasmtime::Result<Self> {
         let pre = Linker::new(engine).instantiate_pre(component)?;
-        Ok(Self { pre, fuel })
+        let bindgen = bindgen.then(|| MemkitPre::new(pre.clone())).transpose()?;
+        Ok(Self { pre, bindgen, fuel })
     }
 
     fn instantiate(&self) {
@@ -71,7 +80,14 @@ impl Subject {
         if self.fuel {
             store.set_fuel(u64::MAX).unwrap();
         }
-        black_box(self.pre.instantiate(&mut store).unwrap());
+        match &self.bindgen {
+            Some(pre) => {
+                black_box(pre.instantiate(&mut store).unwrap());
+            }
+            None => {
+                black_box(self.pre.instantiate(&mut store).unwrap());
+            }
+        }
     }
 }
 
@@ -85,48 +101,62 @@ pub fn run(timer: &Timer, rounds: usize) -> wasmtime::Result<()> {
     eprintln!("instantiate: compiling memkit and the floor for each allocator");
     let memkit = std::fs::read(component_path())?;
     let mut rows = Vec::new();
-    for (what, allocator, concurrency, bytes) in [
+    for (what, allocator, concurrency, bytes, bindgen) in [
         (
             "floor, on-demand allocator",
             Allocator::OnDemand,
             false,
             FLOOR_COMPONENT,
+            false,
         ),
         (
             "memkit, on-demand allocator",
             Allocator::OnDemand,
             false,
             &memkit[..],
+            false,
         ),
         (
             "floor, the tenants' pool",
             Allocator::Tenants,
             false,
             FLOOR_COMPONENT,
+            false,
         ),
         (
             "memkit, the tenants' pool",
             Allocator::Tenants,
             false,
             &memkit[..],
+            false,
         ),
         (
             "floor, the tenants' pool, nothing kept resident",
             Allocator::TenantsNothingResident,
             false,
             FLOOR_COMPONENT,
+            false,
         ),
         (
             "memkit, the tenants' pool, nothing kept resident",
             Allocator::TenantsNothingResident,
             false,
             &memkit[..],
+            false,
         ),
         (
             "memkit, the tenants' pool, concurrency support on",
             Allocator::Tenants,
             true,
             &memkit[..],
+            false,
+        ),
+        (
+            "memkit, the tenants' pool, through bindgen's `MemkitPre` (as host-test's hosts)",
+            Allocator::Tenants,
+            false,
+            &memkit[..],
+            true,
         ),
     ] {
         let engine = engine(allocator, concurrency)?;
@@ -137,6 +167,7 @@ pub fn run(timer: &Timer, rounds: usize) -> wasmtime::Result<()> {
                 &engine,
                 &component,
                 !matches!(allocator, Allocator::OnDemand),
+                bindgen,
             )?,
             series: Series::default(),
         });
@@ -172,10 +203,10 @@ pub fn run(timer: &Timer, rounds: usize) -> wasmtime::Result<()> {
     println!("| instance | time | vs the floor, same allocator |");
     println!("|---|---|---|");
     // Each memkit row's floor: the floor row just above it (same allocator settings); the
-    // last row (concurrency on) compares with the plain pooling floor.
+    // last rows (concurrency on, bindgen) compare with the tenants' pool's floor.
     let floor_of = |i: usize| match i {
         0 | 1 => 0,
-        2 | 3 | 6 => 2,
+        2 | 3 | 6 | 7 => 2,
         _ => 4,
     };
     for (i, (row, stat)) in rows.iter().zip(&stats).enumerate() {
