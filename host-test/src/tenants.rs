@@ -1,17 +1,23 @@
-//! Many tenants in one process: one compiled memkit, pre-linked once ([`MemkitPre`]), and a
+//! Many tenants in one process: one compiled memkit, pre-linked once (an `InstancePre`), and a
 //! `Store` per tenant instantiated from wasmtime's pooling allocator, each capped in memory
 //! (`StoreLimits`) and in time (fuel), so one tenant cannot take another's memory or CPU and a
-//! trap ends only the tenant that caused it.
+//! trap ends only the tenant that caused it. A tenant looks up memkit's functions one
+//! interface at a time, at the interface's first use: in wasmtime 50 looking up all 74
+//! exports of a new instance (bindgen's `MemkitPre::instantiate`) costs more than the
+//! instance itself (BENCHMARKS.md, "Where pooled instantiation goes").
 
+use std::cell::OnceCell;
+use std::sync::Arc;
 use std::time::Duration;
 
-use wasmtime::component::{Component, Linker};
+use wasmtime::component::{Component, Instance, InstancePre, Linker};
 use wasmtime::{
     Config, Enabled, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store,
     StoreLimits, StoreLimitsBuilder,
 };
 
-use crate::{component_path, Memkit, MemkitPre, MemoryInfo, MIB};
+use crate::exports::memkit::core::{bytes, chunks, floats, memory, people, pools, records, text};
+use crate::{component_path, MemoryInfo, MIB};
 
 /// How a fleet of tenants is sized.
 #[derive(Debug, Clone, Copy)]
@@ -76,7 +82,8 @@ pub fn config(fleet: &Fleet) -> Config {
 /// The engine and memkit, compiled and linked once for every tenant.
 pub struct Tenants {
     pub engine: Engine,
-    pre: MemkitPre<Tenant>,
+    pre: InstancePre<Tenant>,
+    indices: Arc<ExportIndices>,
     fleet: Fleet,
 }
 
@@ -85,26 +92,82 @@ pub struct Tenant {
     limits: StoreLimits,
 }
 
-/// One tenant's instance of memkit in its own store.
+/// One tenant's instance of memkit in its own store. Its interfaces come from the methods
+/// named after them (`text()`, `chunks()`, …).
 pub struct TenantInstance {
     pub store: Store<Tenant>,
-    pub api: Memkit,
+    instance: Instance,
+    indices: Arc<ExportIndices>,
+    loaded: Loaded,
 }
+
+/// Declares, for each of memkit's interfaces with functions: where its functions are among
+/// the exports (found once for every tenant), the tenant's copy of them (looked up and
+/// type-checked at the interface's first use), and the `TenantInstance` method that gives it.
+macro_rules! interfaces_looked_up_at_first_use {
+    ($($interface:ident),* $(,)?) => {
+        struct ExportIndices {
+            $($interface: $interface::GuestIndices,)*
+        }
+
+        impl ExportIndices {
+            fn new(pre: &InstancePre<Tenant>) -> wasmtime::Result<Self> {
+                Ok(Self {
+                    $($interface: $interface::GuestIndices::new(pre)?,)*
+                })
+            }
+        }
+
+        #[derive(Default)]
+        struct Loaded {
+            $($interface: OnceCell<$interface::Guest>,)*
+        }
+
+        impl TenantInstance {
+            $(
+                #[doc = concat!(
+                    "memkit's `", stringify!($interface), "` interface in this tenant ",
+                    "(its functions are looked up at the first call of this method)."
+                )]
+                pub fn $interface(&mut self) -> wasmtime::Result<$interface::Guest> {
+                    if let Some(guest) = self.loaded.$interface.get() {
+                        return Ok(guest.clone());
+                    }
+                    let guest = self.indices.$interface.load(&mut self.store, &self.instance)?;
+                    Ok(self.loaded.$interface.get_or_init(|| guest).clone())
+                }
+            )*
+        }
+    };
+}
+
+interfaces_looked_up_at_first_use!(memory, bytes, floats, text, chunks, records, pools, people);
 
 impl Tenants {
     /// A pool of `fleet.tenants` slots, each with `fleet.memory_per_tenant` of memory at most.
     pub fn new(fleet: Fleet) -> wasmtime::Result<Self> {
         let engine = Engine::new(&config(&fleet))?;
         let component = Component::from_file(&engine, component_path())?;
-        let pre = MemkitPre::new(Linker::new(&engine).instantiate_pre(&component)?)?;
-        Ok(Self { engine, pre, fleet })
+        let pre = Linker::new(&engine).instantiate_pre(&component)?;
+        let indices = Arc::new(ExportIndices::new(&pre)?);
+        Ok(Self {
+            engine,
+            pre,
+            indices,
+            fleet,
+        })
     }
 
     /// A new tenant: a store with its memory cap and fuel, and an instance from the pool.
     pub fn tenant(&self) -> wasmtime::Result<TenantInstance> {
         let mut store = self.store();
-        let api = self.pre.instantiate(&mut store)?;
-        Ok(TenantInstance { store, api })
+        let instance = self.pre.instantiate(&mut store)?;
+        Ok(TenantInstance {
+            store,
+            instance,
+            indices: self.indices.clone(),
+            loaded: Loaded::default(),
+        })
     }
 
     /// A tenant's store, before it holds an instance: its memory cap and its fuel.
@@ -124,7 +187,7 @@ impl Tenants {
 impl TenantInstance {
     /// `memory.info()` of this tenant.
     pub fn memory_info(&mut self) -> wasmtime::Result<MemoryInfo> {
-        self.api.memkit_core_memory().call_info(&mut self.store)
+        self.memory()?.call_info(&mut self.store)
     }
 }
 

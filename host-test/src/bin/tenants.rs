@@ -1,12 +1,13 @@
 //! Figures of the many-tenants host (host_test::tenants), as a markdown table: instantiation
 //! time per tenant with the pooling allocator against on-demand allocation (both from an
-//! `InstancePre`), linear memory of an idle tenant, and ten thousand live tenants.
+//! `InstancePre`), the lookup of an interface at its first use, linear memory of an idle
+//! tenant, and ten thousand live tenants.
 //!   cargo run --release -p host-test --bin tenants      (after cargo xtask build)
 
 use std::time::{Duration, Instant};
 
 use host_test::tenants::{instantiation_time, Fleet, Tenants};
-use host_test::{component_path, Memkit, MemkitPre, MIB};
+use host_test::{component_path, MIB};
 use wasmtime::component::{Component, Linker};
 use wasmtime::{Config, Engine, Store};
 
@@ -27,14 +28,28 @@ fn on_demand_instantiation(count: u32) -> wasmtime::Result<Duration> {
     config.concurrency_support(false);
     let engine = Engine::new(&config)?;
     let component = Component::from_file(&engine, component_path())?;
-    let pre = MemkitPre::new(Linker::new(&engine).instantiate_pre(&component)?)?;
+    let pre = Linker::new(&engine).instantiate_pre(&component)?;
     let mut times = Vec::new();
     for _ in 0..count {
         let started = Instant::now();
         let mut store = Store::new(&engine, ());
-        let api: Memkit = pre.instantiate(&mut store)?;
+        let instance = pre.instantiate(&mut store)?;
         times.push(started.elapsed());
-        drop((api, store));
+        drop((instance, store));
+    }
+    times.sort();
+    Ok(times[times.len() / 2])
+}
+
+/// Median time of a tenant's first use of `records`: its functions looked up and type-checked.
+fn first_use_of_records(tenants: &Tenants, count: u32) -> wasmtime::Result<Duration> {
+    let mut times = Vec::new();
+    for _ in 0..count {
+        let mut tenant = tenants.tenant()?;
+        let started = Instant::now();
+        let records = tenant.records()?;
+        times.push(started.elapsed());
+        drop((records, tenant));
     }
     times.sort();
     Ok(times[times.len() / 2])
@@ -63,6 +78,7 @@ fn main() -> wasmtime::Result<()> {
     let pooled = instantiation_time(&tenants, 5_000)?;
     let on_demand = on_demand_instantiation(5_000)?;
     let store = store_alone(&tenants, 5_000);
+    let records = first_use_of_records(&tenants, 5_000)?;
     let mut idle = tenants.tenant()?;
     let idle_pages = idle.memory_info()?.pages;
     drop(idle);
@@ -75,10 +91,7 @@ fn main() -> wasmtime::Result<()> {
     }
     let start_all = started.elapsed();
     for tenant in &mut live {
-        tenant
-            .api
-            .memkit_core_text()
-            .call_swap_case(&mut tenant.store, "x")?;
+        tenant.text()?.call_swap_case(&mut tenant.store, "x")?;
     }
     let resident = resident_bytes().saturating_sub(before);
     drop(live);
@@ -90,6 +103,10 @@ fn main() -> wasmtime::Result<()> {
         "| instantiation, on-demand allocator + InstancePre (median of 5000) | {on_demand:.1?} |"
     );
     println!("| of which a tenant's Store alone (limits, fuel; median of 5000) | {store:.1?} |");
+    println!(
+        "| a tenant's first use of `records` (its functions looked up; median of 5000) | \
+         {records:.1?} |"
+    );
     println!(
         "| linear memory of an idle tenant | {idle_pages} page ({} KiB) |",
         idle_pages * 64

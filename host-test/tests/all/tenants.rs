@@ -21,7 +21,7 @@ fn ten_thousand_tenants_live_at_once_and_each_answers() -> wasmtime::Result<()> 
     }
     let took = started.elapsed();
     for (i, tenant) in live.iter_mut().enumerate() {
-        let text = tenant.api.memkit_core_text();
+        let text = tenant.text()?;
         let word = format!("Tenant{i}");
         assert_eq!(
             text.call_swap_case(&mut tenant.store, &word)?,
@@ -66,13 +66,15 @@ fn a_tenant_that_exhausts_memory_traps_and_loops_leaves_another_upload_intact(
 
     // Tenant A is halfway through an upload.
     let mut a = tenants.tenant()?;
-    let chunks_a = a.api.memkit_core_chunks().chunk_assembler();
+    let a_chunks = a.chunks()?;
+    let chunks_a = a_chunks.chunk_assembler();
     let upload = chunks_a.call_create(&mut a.store, data.len() as u32, Some(crc32c(&data)))??;
     chunks_a.call_write_at(&mut a.store, upload, 0, &data[..half])??;
 
     // Tenant B exhausts its memory: typed errors, no trap.
     let mut b = tenants.tenant()?;
-    let bytes_b = b.api.memkit_core_bytes().byte_buffer();
+    let b_bytes = b.bytes()?;
+    let bytes_b = b_bytes.byte_buffer();
     let mut refused = 0;
     for _ in 0..64 {
         // Each hoard is a new buffer (reserve counts from a buffer's length).
@@ -85,7 +87,8 @@ fn a_tenant_that_exhausts_memory_traps_and_loops_leaves_another_upload_intact(
     }
     assert!(refused > 0, "B never ran out of memory");
     // Then B spins: work without end, until its fuel runs out and wasmtime cuts it off.
-    let floats_b = b.api.memkit_core_floats().float_buffer();
+    let b_floats = b.floats()?;
+    let floats_b = b_floats.float_buffer();
     let spin = floats_b.call_constructor(&mut b.store, 0)?;
     floats_b.call_append(&mut b.store, spin, &[0.5; 100_000])??;
     b.store.set_fuel(200_000_000)?;
@@ -97,14 +100,14 @@ fn a_tenant_that_exhausts_memory_traps_and_loops_leaves_another_upload_intact(
     );
     // B is gone for good; A is untouched and finishes with the right CRC-32C.
     assert!(b
-        .api
-        .memkit_core_text()
-        .call_swap_case(&mut b.store, "b")
+        .text()
+        .and_then(|text| text.call_swap_case(&mut b.store, "b"))
         .is_err());
     a.store.set_fuel(2_000_000_000)?;
     chunks_a.call_write_at(&mut a.store, upload, half as u32, &data[half..])??;
     let buffer = chunks_a.call_finish(&mut a.store, upload)??;
-    let bytes_a = a.api.memkit_core_bytes().byte_buffer();
+    let a_bytes = a.bytes()?;
+    let bytes_a = a_bytes.byte_buffer();
     assert_eq!(
         crc32c(&bytes_a.call_to_list(&mut a.store, buffer)??),
         crc32c(&data)
