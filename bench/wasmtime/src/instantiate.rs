@@ -22,8 +22,8 @@ const FLOOR_COMPONENT: &[u8] = &[
     0x01, 0x0d, // core module section, 13 bytes
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // core magic, version 1
     0x05, 0x03, 0x01, 0x00, 0x01, // memory section: one memory, min 1 page, no max
-    0x02, 0x04, 0x01, 0x00, 0x00,
-    0x00, // core instance section: instantiate module 0, no args
+    // core instance section, 4 bytes: one instance, instantiating module 0 with no arguments
+    0x02, 0x04, 0x01, 0x00, 0x00, 0x00,
 ];
 
 /// How the engine allocates and resets instances.
@@ -56,8 +56,8 @@ fn engine(allocator: Allocator, concurrency: bool) -> wasmtime::Result<Engine> {
 /// drops both (a pool slot is reused).
 struct Subject {
     pre: InstancePre<()>,
-    /// Instantiates through bindgen's `MemkitPre`, as host-test's hosts do: it also looks up
-    /// and type-checks every export of the instance, once per instance.
+    /// Instantiates through bindgen's `MemkitPre`, as host-test's `Host` does: it also looks
+    /// up and type-checks every export, once per instance.
     bindgen: Option<MemkitPre<()>>,
     /// The tenants' engines consume fuel: their stores need some to run the start functions.
     fuel: bool,
@@ -152,7 +152,7 @@ pub fn run(timer: &Timer, rounds: usize) -> wasmtime::Result<()> {
             false,
         ),
         (
-            "memkit, the tenants' pool, through bindgen's `MemkitPre` (as host-test's hosts)",
+            "memkit, the tenants' pool, through bindgen's `MemkitPre` (every export looked up)",
             Allocator::Tenants,
             false,
             &memkit[..],
