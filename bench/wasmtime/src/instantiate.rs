@@ -27,7 +27,7 @@ const FLOOR_COMPONENT: &[u8] = &[
 ];
 
 /// How the engine allocates and resets instances.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq)]
 enum Allocator {
     OnDemand,
     /// host-test's tenants' pool (`host_test::tenants::config`), a slot per instance.
@@ -35,6 +35,31 @@ enum Allocator {
     /// The same pool giving every page of a freed slot back to the kernel (wasmtime's
     /// default, and the tenants' pool before `Fleet::keep_resident`).
     TenantsNothingResident,
+}
+
+impl Allocator {
+    fn label(self) -> &'static str {
+        match self {
+            Allocator::OnDemand => "on-demand allocator",
+            Allocator::Tenants => "the tenants' pool",
+            Allocator::TenantsNothingResident => "the tenants' pool, nothing kept resident",
+        }
+    }
+
+    /// The tenants' engines consume fuel: their stores need some to run the start functions.
+    fn consumes_fuel(self) -> bool {
+        self != Allocator::OnDemand
+    }
+}
+
+/// What is instantiated.
+#[derive(Clone, Copy, PartialEq)]
+enum What {
+    Floor,
+    Memkit,
+    /// memkit through bindgen's `MemkitPre`, as host-test's `Host` does: it also looks up and
+    /// type-checks every export, once per instance.
+    MemkitThroughBindgen,
 }
 
 fn engine(allocator: Allocator, concurrency: bool) -> wasmtime::Result<Engine> {
@@ -56,10 +81,8 @@ fn engine(allocator: Allocator, concurrency: bool) -> wasmtime::Result<Engine> {
 /// drops both (a pool slot is reused).
 struct Subject {
     pre: InstancePre<()>,
-    /// Instantiates through bindgen's `MemkitPre`, as host-test's `Host` does: it also looks
-    /// up and type-checks every export, once per instance.
+    /// Set for [`What::MemkitThroughBindgen`].
     bindgen: Option<MemkitPre<()>>,
-    /// The tenants' engines consume fuel: their stores need some to run the start functions.
     fuel: bool,
 }
 
@@ -67,11 +90,13 @@ impl Subject {
     fn new(
         engine: &Engine,
         component: &Component,
+        what: What,
         fuel: bool,
-        bindgen: bool,
     ) -> wasmtime::Result<Self> {
         let pre = Linker::new(engine).instantiate_pre(component)?;
-        let bindgen = bindgen.then(|| MemkitPre::new(pre.clone())).transpose()?;
+        let bindgen = (what == What::MemkitThroughBindgen)
+            .then(|| MemkitPre::new(pre.clone()))
+            .transpose()?;
         Ok(Self { pre, bindgen, fuel })
     }
 
@@ -92,83 +117,56 @@ impl Subject {
 }
 
 struct Row {
-    what: &'static str,
+    what: What,
+    allocator: Allocator,
+    concurrency: bool,
     subject: Subject,
     series: Series,
+}
+
+impl Row {
+    /// "memkit, the tenants' pool, concurrency support on", and so on.
+    fn label(&self) -> String {
+        let what = match self.what {
+            What::Floor => "floor",
+            What::Memkit | What::MemkitThroughBindgen => "memkit",
+        };
+        let mut label = format!("{what}, {}", self.allocator.label());
+        if self.concurrency {
+            label.push_str(", concurrency support on");
+        }
+        if self.what == What::MemkitThroughBindgen {
+            label.push_str(", through bindgen's `MemkitPre` (every export looked up)");
+        }
+        label
+    }
 }
 
 pub fn run(timer: &Timer, rounds: usize) -> wasmtime::Result<()> {
     eprintln!("instantiate: compiling memkit and the floor for each allocator");
     let memkit = std::fs::read(component_path())?;
     let mut rows = Vec::new();
-    for (what, allocator, concurrency, bytes, bindgen) in [
-        (
-            "floor, on-demand allocator",
-            Allocator::OnDemand,
-            false,
-            FLOOR_COMPONENT,
-            false,
-        ),
-        (
-            "memkit, on-demand allocator",
-            Allocator::OnDemand,
-            false,
-            &memkit[..],
-            false,
-        ),
-        (
-            "floor, the tenants' pool",
-            Allocator::Tenants,
-            false,
-            FLOOR_COMPONENT,
-            false,
-        ),
-        (
-            "memkit, the tenants' pool",
-            Allocator::Tenants,
-            false,
-            &memkit[..],
-            false,
-        ),
-        (
-            "floor, the tenants' pool, nothing kept resident",
-            Allocator::TenantsNothingResident,
-            false,
-            FLOOR_COMPONENT,
-            false,
-        ),
-        (
-            "memkit, the tenants' pool, nothing kept resident",
-            Allocator::TenantsNothingResident,
-            false,
-            &memkit[..],
-            false,
-        ),
-        (
-            "memkit, the tenants' pool, concurrency support on",
-            Allocator::Tenants,
-            true,
-            &memkit[..],
-            false,
-        ),
-        (
-            "memkit, the tenants' pool, through bindgen's `MemkitPre` (every export looked up)",
-            Allocator::Tenants,
-            false,
-            &memkit[..],
-            true,
-        ),
+    for (what, allocator, concurrency) in [
+        (What::Floor, Allocator::OnDemand, false),
+        (What::Memkit, Allocator::OnDemand, false),
+        (What::Floor, Allocator::Tenants, false),
+        (What::Memkit, Allocator::Tenants, false),
+        (What::Floor, Allocator::TenantsNothingResident, false),
+        (What::Memkit, Allocator::TenantsNothingResident, false),
+        (What::Memkit, Allocator::Tenants, true),
+        (What::MemkitThroughBindgen, Allocator::Tenants, false),
     ] {
         let engine = engine(allocator, concurrency)?;
+        let bytes = match what {
+            What::Floor => FLOOR_COMPONENT,
+            What::Memkit | What::MemkitThroughBindgen => &memkit[..],
+        };
         let component = Component::new(&engine, bytes)?;
         rows.push(Row {
             what,
-            subject: Subject::new(
-                &engine,
-                &component,
-                !matches!(allocator, Allocator::OnDemand),
-                bindgen,
-            )?,
+            allocator,
+            concurrency,
+            subject: Subject::new(&engine, &component, what, allocator.consumes_fuel())?,
             series: Series::default(),
         });
     }
@@ -202,22 +200,31 @@ pub fn run(timer: &Timer, rounds: usize) -> wasmtime::Result<()> {
     );
     println!("| instance | time | vs the floor, same allocator |");
     println!("|---|---|---|");
-    // Each memkit row's floor: the floor row just above it (same allocator settings); the
-    // last rows (concurrency on, bindgen) compare with the tenants' pool's floor.
-    let floor_of = |i: usize| match i {
-        0 | 1 => 0,
-        2 | 3 | 6 | 7 => 2,
-        _ => 4,
+    // Each row against the floor with the same allocator (and concurrency support off).
+    let floor = |allocator: Allocator| {
+        rows.iter()
+            .zip(&stats)
+            .find(|(row, _)| row.what == What::Floor && row.allocator == allocator)
+            .map(|(_, stat)| stat.median)
+            .expect("each allocator has a floor row")
     };
-    for (i, (row, stat)) in rows.iter().zip(&stats).enumerate() {
+    for (row, stat) in rows.iter().zip(&stats) {
         println!(
             "| {} | {} | {:.1}× |",
-            row.what,
+            row.label(),
             format_stat(*stat),
-            stat.median / stats[floor_of(i)].median
+            stat.median / floor(row.allocator)
         );
     }
-    let pooled_ratio = stats[3].median / stats[2].median;
+    let pooled = rows
+        .iter()
+        .zip(&stats)
+        .find(|(row, _)| {
+            row.what == What::Memkit && row.allocator == Allocator::Tenants && !row.concurrency
+        })
+        .map(|(_, stat)| stat.median)
+        .expect("a row of memkit in the tenants' pool");
+    let pooled_ratio = pooled / floor(Allocator::Tenants);
     println!(
         "\n- Target: pooled memkit ≤ {TARGET_RATIO:.0}× the floor: {} ({pooled_ratio:.1}×).\n",
         verdict(timer.smoke, pooled_ratio <= TARGET_RATIO)
