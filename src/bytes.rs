@@ -8,8 +8,8 @@
 //! Costs are stated per method: `n` is the buffer's length, and "amortised" growth is
 //! `Vec`'s geometric growth, which may copy the `n` bytes held when it reallocates.
 
+use crate::alloc::{try_copy_range, try_extend, try_grow, try_to_vec, with_capacity_hint};
 use crate::error::{check_range, len_u32, Error};
-use crate::fallible::{try_copy_range, try_extend, try_grow, try_to_vec, with_capacity_hint};
 
 /// A growable run of bytes. Mirrors WIT `bytes.byte-buffer`.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

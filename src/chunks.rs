@@ -8,8 +8,8 @@
 //! Costs are stated per method: `n` is `total_size` and `r` the number of received ranges
 //! (after coalescing; at most one more than the number of gaps).
 
+use crate::alloc::{try_grow, try_reserve_exact, try_with_capacity};
 use crate::error::{check_range, Error};
-use crate::fallible::{try_grow, try_reserve_exact, try_with_capacity};
 
 /// The largest payload an assembler accepts, in bytes: 1 GiB. Linear memory is at most 4 GiB,
 /// and the payload is held in one contiguous allocation.
@@ -66,6 +66,7 @@ impl RangeSet {
         if first == last {
             self.ranges.insert(first, (start, end));
             self.covered += end - start;
+            self.debug_check_invariants();
             return;
         }
         let absorbed: u32 = self.ranges[first..last].iter().map(|&(s, e)| e - s).sum();
@@ -74,6 +75,18 @@ impl RangeSet {
         self.ranges[first] = (lo, hi);
         self.ranges.drain(first + 1..last);
         self.covered += (hi - lo) - absorbed;
+        self.debug_check_invariants();
+    }
+
+    /// Every range is non-empty; neighbours are sorted, disjoint and do not touch; `covered`
+    /// is the sum of their lengths. O(n), so only in debug builds (the tests and proptests).
+    fn debug_check_invariants(&self) {
+        if cfg!(debug_assertions) {
+            debug_assert!(self.ranges.iter().all(|&(start, end)| start < end));
+            debug_assert!(self.ranges.windows(2).all(|pair| pair[0].1 < pair[1].0));
+            let sum: u64 = self.ranges.iter().map(|&(s, e)| u64::from(e - s)).sum();
+            debug_assert_eq!(sum, u64::from(self.covered));
+        }
     }
 
     /// The received ranges that share at least one byte with `[start, end)`, in order.

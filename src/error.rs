@@ -6,7 +6,7 @@
 //! Every `(offset, len)` range that comes from a caller goes through [`check_range`] (no
 //! overflow, no short reads; `ByteBuffer::write_at`, which takes no length, checks
 //! `offset <= len` itself), and every allocation a caller sizes goes through
-//! [`crate::fallible`], so no input can panic the core.
+//! [`crate::alloc`], so no input can panic the core.
 
 use std::ops::Range;
 

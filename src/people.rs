@@ -10,7 +10,7 @@
 //!
 //! Memory: every allocation sized by the document or the record is fallible. Output is written
 //! into a [`TryVecWriter`]; parsed strings and the employee list are reserved fallibly
-//! (through [`crate::fallible`]); serde_json's own scratch buffer (used only for strings with
+//! (through [`crate::alloc`]); serde_json's own scratch buffer (used only for strings with
 //! escapes, and never longer than twice the document) is made room for before parsing a
 //! document that has a backslash. Running out of memory is `out-of-memory` when writing and a
 //! [`JsonError`] whose message starts with [`OUT_OF_MEMORY`] when parsing.
@@ -18,8 +18,8 @@
 use serde::de::{Deserializer, Error as _, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
+use crate::alloc::{make_room, try_grow, try_with_capacity, TryVecWriter};
 use crate::error::{len_u32, Error};
-use crate::fallible::{make_room, try_grow, try_with_capacity, TryVecWriter};
 
 /// How the message of a [`JsonError`] caused by a full heap starts.
 pub const OUT_OF_MEMORY: &str = "out of memory";
@@ -99,7 +99,7 @@ fn try_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::E
             f.write_str("a string")
         }
         fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<String, E> {
-            crate::fallible::try_string(text).map_err(|_| oom_message(text.len()))
+            crate::alloc::try_string(text).map_err(|_| oom_message(text.len()))
         }
     }
     deserializer.deserialize_str(TryString)

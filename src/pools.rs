@@ -9,8 +9,8 @@
 //! Costs are stated per method: `c` is the number of size classes, `w` the number of waiting
 //! buffers or points.
 
+use crate::alloc::{try_grow, try_reserve_exact, try_with_capacity};
 use crate::error::{len_u32, Error};
-use crate::fallible::{try_grow, try_reserve_exact, try_with_capacity};
 
 /// The article's size classes, in bytes.
 pub const DEFAULT_CLASSES: [u32; 6] = [64, 256, 1024, 4096, 16384, 65536];

@@ -11,9 +11,9 @@
 //!
 //! Costs are stated per method: `p` is a record's payload length.
 
+use crate::alloc::{try_grow, try_to_vec, try_with_capacity};
 pub use crate::checksum::ChecksumKind;
 use crate::error::{len_u32, Error};
-use crate::fallible::{try_grow, try_to_vec, try_with_capacity};
 
 /// Length of a record's header, in bytes.
 pub const HEADER_LEN: usize = 16;
@@ -399,7 +399,7 @@ impl RecordReader {
                 }
             })
             .and_then(|()| admit(frames.len()));
-        match admitted {
+        let answer = match admitted {
             Ok(admitted) => {
                 match bad_record {
                     // The reader fails for good, after handing over the good records.
@@ -411,6 +411,21 @@ impl RecordReader {
             Err(refused) => {
                 self.pending.truncate(before);
                 Err(refused)
+            }
+        };
+        self.debug_check_invariants();
+        answer
+    }
+
+    /// Between calls: a failed reader holds nothing, and the pending tail is less than one
+    /// record, whose declared payload (once its length field is in) is within `max_payload`.
+    fn debug_check_invariants(&self) {
+        if cfg!(debug_assertions) {
+            debug_assert!(self.failed.is_none() || self.pending.is_empty());
+            match self.frame_len(&self.pending) {
+                Ok(Some(frame_len)) => debug_assert!((self.pending.len() as u64) < frame_len),
+                Ok(None) => debug_assert!(self.pending.len() < PAYLOAD_AT),
+                Err(error) => debug_assert!(false, "a pending tail declares {error}"),
             }
         }
     }

@@ -1,10 +1,11 @@
 //! Glue of `wit/chunks.wit` over `src/chunks.rs`.
 
 use super::exports::memkit::core::{bytes, chunks};
-use super::{room_for_handle, Memkit, Rep, Result};
+use super::{Memkit, Rep, Result};
+use crate::alloc::room_for_handle;
+use crate::alloc::{make_room, try_map};
 use crate::bytes::ByteBuffer;
 use crate::chunks::{ChunkAssembler, Span};
-use crate::fallible::{make_room, try_map};
 
 impl chunks::Guest for Memkit {
     type ChunkAssembler = Rep<ChunkAssembler>;

@@ -1,12 +1,11 @@
 //! Glue of `wit/memory.wit` over `src/memory.rs`.
 
 use super::exports::memkit::core::memory;
-use super::{Memkit, ALLOCATOR};
+use super::Memkit;
 
 impl memory::Guest for Memkit {
     fn info() -> memory::MemoryInfo {
-        let pages = core::arch::wasm32::memory_size(0) as u32;
-        ALLOCATOR.info(pages).into()
+        crate::alloc::memory_info().into()
     }
 }
 

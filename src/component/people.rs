@@ -2,11 +2,20 @@
 
 use super::exports::memkit::core::people;
 use super::{Memkit, Result};
-use crate::fallible::{make_room, try_map};
+use crate::alloc::abi::{self, AbiLayout, CopiedList};
+use crate::alloc::{make_room, try_map};
 use crate::people::{Company, JsonError, Person, OUT_OF_MEMORY};
 
-/// A `person` in the canonical ABI: two strings (pointer and length each) and a u32.
-const LOWERED_PERSON_BYTES: usize = 20;
+/// A `person` as the host places it: `name`, `age`, `email`.
+const LOWERED_PERSON: AbiLayout = abi::record(&[abi::STRING, abi::U32, abi::STRING]);
+
+/// `company.employees` crosses as a `list<person>`, which the bindings copy into a
+/// `Vec<people::Person>` (strings are not adopted in place), so `cabi_realloc` holds room for
+/// that copy.
+pub(super) const COPIED_PERSONS: CopiedList = CopiedList {
+    element: LOWERED_PERSON,
+    copy_bytes: size_of::<people::Person>(),
+};
 
 impl people::Guest for Memkit {
     fn person_to_json(p: people::Person) -> Result<String> {
@@ -30,8 +39,8 @@ impl people::Guest for Memkit {
             column: 0,
         };
         let employees = try_map(c.employees, people::Person::from).map_err(out_of_memory)?;
-        // The bindings copy the list once more to lower it (20 bytes a person): room first.
-        make_room(employees.len() * LOWERED_PERSON_BYTES).map_err(out_of_memory)?;
+        // The bindings copy the list once more to lower it: room first.
+        make_room(employees.len() * LOWERED_PERSON.size).map_err(out_of_memory)?;
         Ok(people::Company {
             name: c.name,
             founded_year: c.founded_year,

@@ -1,7 +1,8 @@
 //! Glue of `wit/pools.wit` over `src/pools.rs`.
 
 use super::exports::memkit::core::{bytes, pools};
-use super::{room_for_handle, Memkit, Rep, Result};
+use super::{Memkit, Rep, Result};
+use crate::alloc::room_for_handle;
 use crate::bytes::ByteBuffer;
 use crate::pools::{BufferPool, Point3d, PointPool, PoolStats};
 

@@ -2,9 +2,9 @@
 //! `src/checksum.rs`).
 
 use super::exports::memkit::core::records;
-use super::{boxed_bytes, room_for_handle, Memkit, Rep, Result};
-use crate::error::len_u32;
-use crate::fallible::{make_room, try_to_vec};
+use super::{Memkit, Rep, Result};
+use crate::alloc::abi::{self, AbiLayout};
+use crate::alloc::{make_room, room_for_handle, try_to_vec, try_with_capacity};
 use crate::records::{BinaryRecord, ChecksumKind, DecodeError, Frame, RecordReader};
 
 impl records::Guest for Memkit {
@@ -43,8 +43,7 @@ impl records::GuestBinaryRecord for Rep<BinaryRecord> {
         kind: records::ChecksumKind,
     ) -> Result<records::BinaryRecord, records::DecodeError> {
         let record = BinaryRecord::deserialize(data, kind.into())?;
-        room_for_handle::<Self>()
-            .map_err(|_| records::DecodeError::OutOfMemory(boxed_bytes::<Self>() as u32))?;
+        room_for_handle::<Self>().map_err(decode_out_of_memory)?;
         Ok(handle(record))
     }
 }
@@ -54,15 +53,19 @@ impl records::GuestRecordReader for Rep<RecordReader> {
         Rep::new(RecordReader::new(kind.into(), max_payload))
     }
     fn feed(&self, data: Vec<u8>) -> Result<Vec<records::Frame>, records::DecodeError> {
-        // The bindings lower the returned list into a new allocation that cannot fail
-        // gracefully: room for it is made before the reader lets go of its bytes. Refused, the
-        // call changes nothing.
-        let (frames, ()) = self.get_mut().feed_if(&data, |count| {
-            make_room(count * LOWERED_FRAME_BYTES)
-                .map_err(|_| DecodeError::OutOfMemory(len_u32(count * LOWERED_FRAME_BYTES)))
+        // Before the reader lets go of its bytes: the vector of the bindings' frames, and room
+        // for the list the bindings lower them into (an allocation that cannot fail
+        // gracefully). Refused, the call changes nothing.
+        let (frames, mut out) = self.get_mut().feed_if(&data, |count| {
+            let out = try_with_capacity::<records::Frame>(count).map_err(core_out_of_memory)?;
+            make_room(count * LOWERED_FRAME.size).map_err(core_out_of_memory)?;
+            Ok(out)
         })?;
-        // Same layout on both sides: `collect` reuses the vector in place.
-        Ok(frames.into_iter().map(records::Frame::from).collect())
+        // Within capacity, `push` never allocates.
+        for frame in frames {
+            out.push(frame.into());
+        }
+        Ok(out)
     }
     fn buffered(&self) -> u32 {
         self.get().buffered()
@@ -72,8 +75,23 @@ impl records::GuestRecordReader for Rep<RecordReader> {
     }
 }
 
-/// A `frame` in the canonical ABI: two lists (pointer and length each) and a u32.
-const LOWERED_FRAME_BYTES: usize = 20;
+/// A `frame` as the bindings lower it: `header`, `payload`, `checksum`.
+const LOWERED_FRAME: AbiLayout = abi::record(&[abi::LIST, abi::LIST, abi::U32]);
+
+/// A refused allocation as a `decode-error`, for calls that answer with one. The allocation
+/// helpers used with it fail only with `out-of-memory`; anything else would still be reported
+/// as that, with no byte count, rather than trap.
+fn decode_out_of_memory(error: crate::Error) -> records::DecodeError {
+    core_out_of_memory(error).into()
+}
+
+/// [`decode_out_of_memory`] as the core's `DecodeError`.
+fn core_out_of_memory(error: crate::Error) -> DecodeError {
+    DecodeError::OutOfMemory(match error {
+        crate::Error::OutOfMemory(bytes) => bytes,
+        _ => 0,
+    })
+}
 
 impl From<Frame> for records::Frame {
     fn from(frame: Frame) -> Self {

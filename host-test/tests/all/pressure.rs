@@ -552,23 +552,24 @@ fn feeding_twenty_thousand_records_near_the_cap_never_traps() -> wasmtime::Resul
     Ok(())
 }
 
-/// Calls `path_length` with paths of `points` points along the x axis, each in a fresh
-/// instance, each either fitting (its length comes back and the instance still answers) or
-/// not (its lowering fails in `realloc`, before memkit runs, and wasmtime poisons the store).
-fn path_lengths_near_the_cap(
+/// Each case: `call` under a fresh instance with the 16 MiB cap, and whether its argument fits.
+/// One that fits is answered; one that does not is refused at lowering (the host's error
+/// names `realloc`), before memkit runs, never a trap in memkit.
+fn near_the_cap<T: std::fmt::Debug>(
     cases: &[(u32, bool)],
-    mut path_length: impl FnMut(&mut Host, u32) -> wasmtime::Result<f64>,
+    mut call: impl FnMut(&mut Host, u32) -> wasmtime::Result<T>,
+    check: impl Fn(u32, T),
 ) {
-    for &(points, fits) in cases {
+    for &(count, fits) in cases {
         let mut h = Host::with_memory_limit(CAP);
-        match path_length(&mut h, points) {
-            Ok(length) => {
-                assert!(fits, "{points} points fit");
-                assert_eq!(length, f64::from(points - 1));
+        match call(&mut h, count) {
+            Ok(answer) => {
+                assert!(fits, "{count} fit");
+                check(count, answer);
                 assert_still_answers(&mut h);
             }
             Err(error) => {
-                assert!(!fits, "{points} points: {error:?}");
+                assert!(!fits, "{count}: {error:?}");
                 assert!(format!("{error:?}").contains("realloc"), "{error:?}");
                 h.store.assert_poisoned();
             }
@@ -576,12 +577,12 @@ fn path_lengths_near_the_cap(
     }
 }
 
+/// `point3d` is three f64, so the bindings adopt a `list<point3d>` in place: it needs only its
+/// own room. 400 000 points (9.6 MB) fit under the cap, 700 000 (16.8 MB) cannot.
 #[test]
-fn lists_of_records_past_the_cap_are_refused_at_lowering() {
-    // 24 bytes a point. The bindings copy the list into a Rust vector, so a list needs
-    // 2.5 times its size free: 400 000 points (9.6 MB) cannot be accepted, 100 000 can.
-    let cases = [(400_000, false), (100_000, true), (300_000, false)];
-    path_lengths_near_the_cap(&cases, |h, points| {
+fn points_past_the_cap_are_refused_at_lowering() {
+    let cases = [(700_000, false), (400_000, true), (100_000, true)];
+    let call = |h: &mut Host, points: u32| {
         let path: Vec<Point3d> = (0..points)
             .map(|i| Point3d {
                 x: f64::from(i),
@@ -593,22 +594,76 @@ fn lists_of_records_past_the_cap_are_refused_at_lowering() {
         pools
             .memkit_core_pools()
             .call_path_length(&mut h.store, &path)
+    };
+    near_the_cap(&cases, call, |points, length| {
+        assert_eq!(length, f64::from(points - 1))
     });
 }
 
-/// A `list<f64>` is adopted, not copied, so it needs its own size free (and, as every list
-/// over 4 KiB of 4- or 8-byte elements, the room `cabi_realloc` holds for a copy); past the
-/// cap the lowering fails, before memkit runs.
+/// A `list<f64>` is adopted, not copied, so it needs only its own size free; past the cap the
+/// lowering fails, before memkit runs.
 #[test]
 fn coordinates_past_the_cap_are_refused_at_lowering() {
-    path_lengths_near_the_cap(&[(1_000_000, false), (100_000, true)], |h, points| {
+    let call = |h: &mut Host, points: u32| {
         let coords: Vec<f64> = (0..points).flat_map(|i| [f64::from(i), 0.0, 0.0]).collect();
         let pools = h.api.clone();
         let length = pools
             .memkit_core_pools()
             .call_path_length_xyz(&mut h.store, &coords)?;
         Ok(length.expect("whole points are valid"))
+    };
+    near_the_cap(
+        &[(1_000_000, false), (100_000, true)],
+        call,
+        |points, length| assert_eq!(length, f64::from(points - 1)),
+    );
+}
+
+/// The bindings copy `company.employees` into a vector of Rust persons (28 bytes each against
+/// the 20 the host places), with an allocation that cannot fail gracefully; memkit's
+/// `cabi_realloc` places the list only with room held for that copy. 400 000 persons need
+/// 8 MB + 11.2 MB and are refused at lowering, where without the hold the copy would trap;
+/// 100 000 are answered.
+#[test]
+fn employees_whose_copy_cannot_fit_are_refused_at_lowering() {
+    let call = |h: &mut Host, count: u32| {
+        let company = Company {
+            name: "Many".into(),
+            founded_year: 2026,
+            employees: vec![
+                Person {
+                    name: String::new(),
+                    age: 1,
+                    email: String::new(),
+                };
+                count as usize
+            ],
+        };
+        let people = h.api.clone();
+        people
+            .memkit_core_people()
+            .call_company_to_json(&mut h.store, &company)
+    };
+    near_the_cap(&[(400_000, false), (100_000, true)], call, |_, json| {
+        let json = json.expect("the JSON fits");
+        assert!(json.ends_with(r#"{"name":"","age":1,"email":""}],"founded_year":2026}"#));
     });
+}
+
+/// A list of numbers that fits is accepted however large: 32 MiB of f32 under a 64 MiB cap
+/// (before issue 17, every list of 4-byte elements over 4 KiB needed 1.5 times its size free
+/// besides itself, in case the bindings copied it, and this one was refused).
+#[test]
+fn a_float_list_of_half_the_cap_is_accepted() -> wasmtime::Result<()> {
+    let mut h = Host::with_memory_limit(64 * MIB);
+    let floats = h.api.memkit_core_floats().float_buffer();
+    let values = vec![0.5f32; 8 * MIB];
+    let buffer = floats
+        .call_from_list(&mut h.store, &values)?
+        .owned(&h.store);
+    assert_eq!(floats.call_len(&mut h.store, *buffer)?, 8 * MIB as u32);
+    assert_eq!(floats.call_sum(&mut h.store, *buffer)?, 4.0 * MIB as f64);
+    Ok(())
 }
 
 #[test]

@@ -12,8 +12,11 @@
 //! Costs are stated per method: `n` is the buffer's length in floats. Every kernel runs in
 //! place and allocates nothing.
 
+use crate::alloc::{try_copy_range, try_extend, try_to_vec, with_capacity_hint};
 use crate::error::{len_u32, Error};
-use crate::fallible::{try_copy_range, try_extend, try_to_vec, with_capacity_hint};
+
+/// The SIMD sin, cos and tan kernels behind `apply` and `process`.
+mod trig;
 
 /// Independent f64 accumulators in sums: enough to fill two SIMD registers of f64x2 twice.
 const LANES: usize = 8;
@@ -145,7 +148,7 @@ impl FloatBuffer {
     ///
     /// Cost: O(n), in place; no allocation.
     pub fn process(&mut self) {
-        crate::trig::tan_cos_sin(&mut self.data);
+        trig::tan_cos_sin(&mut self.data);
     }
 
     /// x -> op(x) for every value.
@@ -155,9 +158,9 @@ impl FloatBuffer {
         // One loop per operation, so each is a tight loop the compiler can vectorise.
         let data = &mut self.data[..];
         match op {
-            UnaryOp::Sin => crate::trig::sin(data),
-            UnaryOp::Cos => crate::trig::cos(data),
-            UnaryOp::Tan => crate::trig::tan(data),
+            UnaryOp::Sin => trig::sin(data),
+            UnaryOp::Cos => trig::cos(data),
+            UnaryOp::Tan => trig::tan(data),
             UnaryOp::Abs => data.iter_mut().for_each(|x| *x = x.abs()),
             UnaryOp::Sqrt => data.iter_mut().for_each(|x| *x = x.sqrt()),
             UnaryOp::Square => data.iter_mut().for_each(|x| *x *= *x),

@@ -1,9 +1,11 @@
-//! Fallible allocation: the one place where the core reserves memory whose size a caller
-//! chose. Each helper reserves inside [`crate::memory::fallible`], so it fails while the
-//! allocator's emergency reserve is not intact instead of eating into it, and reports failure
-//! as `out-of-memory` (in bytes, clamped to `u32::MAX`) rather than aborting. The growth
-//! helpers also refuse a length past `u32::MAX` (`too-large`), which no WIT list can hold.
+//! The `try_*` helpers: the one place where the core reserves memory whose size a caller
+//! chose. Each reserves with `try_reserve`/`try_reserve_exact` inside a [`fallible`] scope, so
+//! it fails while the allocator's emergency reserve is not intact instead of eating into it,
+//! and reports failure as `out-of-memory` (in bytes, clamped to `u32::MAX`) rather than
+//! aborting. The growth helpers also refuse a length past `u32::MAX` (`too-large`), which no
+//! WIT list can hold.
 
+use super::scope::fallible;
 use crate::error::{check_range, len_u32, Error};
 
 /// Makes room in `vec` for `additional` more elements, refusing a length past `u32::MAX`
@@ -28,7 +30,7 @@ pub fn try_grow<T>(vec: &mut Vec<T>, additional: usize) -> Result<(), Error> {
             limit: u32::MAX - len_u32(vec.len()),
         });
     }
-    crate::memory::fallible(|| vec.try_reserve(additional))
+    fallible(|| vec.try_reserve(additional))
         .map_err(|_| Error::OutOfMemory(len_u32(additional.saturating_mul(size_of::<T>()))))
 }
 
@@ -37,7 +39,7 @@ pub fn try_grow<T>(vec: &mut Vec<T>, additional: usize) -> Result<(), Error> {
 /// never fail.
 pub fn with_capacity_hint<T>(capacity: u32) -> Vec<T> {
     let mut vec = Vec::new();
-    let _ = crate::memory::fallible(|| vec.try_reserve_exact(capacity as usize));
+    let _ = fallible(|| vec.try_reserve_exact(capacity as usize));
     vec
 }
 
@@ -85,6 +87,17 @@ pub fn make_room(bytes: usize) -> Result<(), Error> {
     try_with_capacity::<u8>(bytes).map(drop)
 }
 
+/// Makes sure the allocator can serve one `T` now: [`make_room`] with the very layout a `Box<T>`
+/// takes (a `Vec` of capacity 1 is allocated as `Layout::array::<T>(1)`, which is
+/// `Layout::new::<T>()`), so the inner allocator's overhead is the same for the probe and for
+/// the box that follows.
+///
+/// # Errors
+/// [`Error::OutOfMemory`]`(size_of::<T>())` when the allocator cannot serve it now.
+pub fn make_room_for<T>() -> Result<(), Error> {
+    try_with_capacity::<T>(1).map(drop)
+}
+
 /// Makes room in `vec` for exactly `additional` more elements. [`try_with_capacity`] and the
 /// copying helpers built on it reserve through this.
 ///
@@ -92,7 +105,7 @@ pub fn make_room(bytes: usize) -> Result<(), Error> {
 /// [`Error::OutOfMemory`] when the allocator refuses (the bytes of `additional` elements);
 /// `vec` is unchanged then.
 pub fn try_reserve_exact<T>(vec: &mut Vec<T>, additional: usize) -> Result<(), Error> {
-    crate::memory::fallible(|| vec.try_reserve_exact(additional))
+    fallible(|| vec.try_reserve_exact(additional))
         .map_err(|_| Error::OutOfMemory(len_u32(additional.saturating_mul(size_of::<T>()))))
 }
 
@@ -156,7 +169,7 @@ impl TryVecWriter {
 /// [`Error::OutOfMemory`]`(text.len())` when the allocator refuses.
 pub fn try_string(text: &str) -> Result<String, Error> {
     let mut copy = String::new();
-    crate::memory::fallible(|| copy.try_reserve_exact(text.len()))
+    fallible(|| copy.try_reserve_exact(text.len()))
         .map_err(|_| Error::OutOfMemory(len_u32(text.len())))?;
     copy.push_str(text);
     Ok(copy)
