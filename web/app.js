@@ -1,6 +1,6 @@
 // The demo page: one function per section, each calling memkit and rendering what came back.
 import * as memkit from './memkit/memkit.js';
-import { formatTime, runRounds, scenarios } from './memkit/bench.js';
+import { formatTime, runRounds, scenarios } from './bench/jobs.js';
 import { floatInput, floatJob } from './float-job.js';
 
 const { memory, bytes, floats, text, people, records, pools, chunks } = memkit;

@@ -1,11 +1,11 @@
-// Two builds of memkit side by side in one Node process: the jobs of memkit/bench through
+// Two builds of memkit side by side in one Node process: the jobs of jobs.js through
 // this package and through another build's glue, in interleaved rounds; medians and ratios.
 //   node compare.mjs <path to the other build's dist/memkit.js> [rounds]
 // BENCHMARKS.md shows how to build the other one (a git worktree of an earlier commit).
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as current from 'memkit';
-import { formatTime, runRounds, scenarios } from 'memkit/bench';
+import { formatTime, runRounds, scenarios } from './jobs.js';
 
 const [otherPath, roundsArg = '5'] = process.argv.slice(2);
 if (!otherPath) {

@@ -1,4 +1,4 @@
-// The Node harness: the eight jobs of memkit/bench through the shipped `memkit` package, the
+// The Node harness: the eight jobs of jobs.js through the shipped `memkit` package, the
 // article's wasm-bindgen module (bench/baseline) and plain JavaScript, in one process, in
 // interleaved rounds; prints a markdown table of medians, min–max and ratios of the same run.
 //   node run.mjs [--rounds N] [--smoke]     (cargo xtask bench builds everything first;
@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import * as memkit from 'memkit';
-import { formatTime, runRounds, scenarios } from 'memkit/bench';
+import { formatTime, runRounds, scenarios } from './jobs.js';
 
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');

@@ -71,6 +71,12 @@ fn node_bench_dir() -> PathBuf {
     workspace_root().join("bench/node")
 }
 
+/// The benchmark's jobs (`bench/node/jobs.js`), which the Node harnesses import and the demo
+/// page's benchmark panel gets a copy of (`crate::js`).
+pub fn jobs_module() -> PathBuf {
+    node_bench_dir().join("jobs.js")
+}
+
 /// The Node harness (after `npm ci` of its one linked dependency); returns what it printed.
 fn node_harness(baseline_pkg: &Path, args: &[&str]) -> Result<String> {
     let dir = node_bench_dir();

@@ -1,14 +1,14 @@
 //! `cargo xtask js`: the npm package in `js/`: the component transpiled with the pinned jco
 //! into `js/dist` (its glue patched, see `jco_glue`), the hand-written modules of `js/src`
-//! beside it, a copy in `web/memkit` for the demo page, packed into
-//! `target/memkit-<version>.tgz`.
+//! beside it, packed into `target/memkit-<version>.tgz`; and the demo page's copies of it
+//! (`web/memkit`) and of the benchmark's jobs (`web/bench`).
 
 use std::path::Path;
 use std::process::Command;
 
 use crate::build::build;
-use crate::jco_glue;
 use crate::util::{copy_dir, js_dir, run, target_dir, workspace_root, Result};
+use crate::{bench, jco_glue};
 
 /// Builds and transpiles the package, then packs it as a user would get it:
 /// `target/memkit-<version>.tgz` (`npm install <that file>` in any project).
@@ -36,7 +36,7 @@ fn ensure_npm_packages() -> Result {
 }
 
 /// Transpiles `component` with the pinned jco into `js/dist`, adds the files of `js/src`, and
-/// copies that into `web/memkit` so the demo page is self-contained static files.
+/// gives the demo page its copies (see [`copy_into_page`]).
 pub fn transpile(component: &Path) -> Result {
     ensure_npm_packages()?;
     let dist = js_dir().join("dist");
@@ -57,12 +57,30 @@ pub fn transpile(component: &Path) -> Result {
         patched.resource_handles
     );
     copy_hand_written(&js_dir().join("src"), &dist)?;
-    let web_copy = workspace_root().join("web/memkit");
-    if web_copy.exists() {
-        std::fs::remove_dir_all(&web_copy)?;
+    copy_into_page(&dist)
+}
+
+/// The demo page is static files in `web/`, so it gets copies of what it imports from outside:
+/// the package (`dist` into `web/memkit`) and, for its benchmark panel, the benchmark's jobs
+/// (`bench/node/jobs.js` into `web/bench/`), which the package does not ship. Both are
+/// rewritten on every build and never edited in `web/`.
+fn copy_into_page(dist: &Path) -> Result {
+    let web = workspace_root().join("web");
+    let package_copy = web.join("memkit");
+    let bench_copy = web.join("bench");
+    for copy in [&package_copy, &bench_copy] {
+        if copy.exists() {
+            std::fs::remove_dir_all(copy)?;
+        }
     }
-    copy_dir(&dist, &web_copy)?;
-    eprintln!("xtask: js/dist and web/memkit hold the package");
+    copy_dir(dist, &package_copy)?;
+    let jobs = bench::jobs_module();
+    std::fs::create_dir_all(&bench_copy)?;
+    std::fs::copy(
+        &jobs,
+        bench_copy.join(jobs.file_name().ok_or("jobs.js has no name")?),
+    )?;
+    eprintln!("xtask: js/dist and web/memkit hold the package, web/bench the benchmark's jobs");
     Ok(())
 }
 

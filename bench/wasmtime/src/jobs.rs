@@ -1,4 +1,4 @@
-//! The eight jobs of the Node harness (js/src/bench.js `scenarios`), each through the component
+//! The eight jobs of the Node harness (bench/node/jobs.js `scenarios`), each through the component
 //! in wasmtime with its best API and through the same core compiled natively (the `memkit`
 //! rlib), plus the path job with a list of records, which the Node table does not separate.
 

@@ -6,7 +6,7 @@
 //! ```
 //!
 //! Markdown tables on stdout, progress on stderr:
-//! 1. the eight jobs of the Node harness (js/src/bench.js), component vs native;
+//! 1. the eight jobs of the Node harness (bench/node/jobs.js), component vs native;
 //! 2. bulk transfer (`from-list` + `take`) vs two native `memcpy`s, in GB/s;
 //! 3. call cost, from the empty core wasm call up to a component resource method, and the
 //!    `Config` knobs that could change it;

@@ -1,7 +1,9 @@
 // The benchmark: the same eight jobs through memkit, through the article's wasm-bindgen module
 // written its way (the baseline, bench/baseline) and in plain JavaScript where JavaScript can
-// do the job. Shared by the Node harness (bench/node) and the demo page's benchmark panel, so
-// both measure the same thing. Times are in milliseconds.
+// do the job. Shared by the Node harnesses here and the demo page's benchmark panel (`cargo
+// xtask js` copies this file to web/bench/jobs.js), so both measure the same thing. It imports
+// nothing: the caller hands it the memkit it measures. Not part of the package: users do not
+// import a benchmark. Times are in milliseconds.
 
 /** A duration in milliseconds, in the unit that reads best (ns, µs or ms). */
 export function formatTime(ms) {
