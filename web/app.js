@@ -17,6 +17,25 @@ function describeError(error) {
 
 const hex = (n) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
 
+/**
+ * Runs `action(own)` and, however it ends (it returns or throws), releases every memkit handle
+ * it passed to `own`, the last first; `own(handle)` returns the handle. A handle that a call
+ * consumed on the way (`take`, a pool's `release` or `put`) has nothing left to release.
+ * `action` is synchronous. This is what `using` does; the page does not use `using` because
+ * Safari cannot parse it yet, and a syntax error would stop the whole page.
+ */
+function withHandles(action) {
+  const owned = [];
+  try {
+    return action((handle) => {
+      owned.push(handle);
+      return handle;
+    });
+  } finally {
+    for (const handle of owned.reverse()) handle[Symbol.dispose]();
+  }
+}
+
 /** Wires a button to an action; errors are shown in `output`, never thrown away. */
 function onClick(buttonId, output, action) {
   $(buttonId).addEventListener('click', async () => {
@@ -73,10 +92,10 @@ function renderMemoryTable(info = memory.info()) {
 onClick('memory-refresh', $('memory-table'), () => renderMemoryTable());
 
 // ── Byte buffer ──────────────────────────────────────────────────────────────────────────
-onClick('bytes-run', $('bytes-result'), () => {
+onClick('bytes-run', $('bytes-result'), () => withHandles((own) => {
   const data = new Uint8Array(MIB).map((_, i) => i % 251);
   const start = performance.now();
-  const buffer = bytes.ByteBuffer.fromList(data);
+  const buffer = own(bytes.ByteBuffer.fromList(data));
   const lines = [`fromList(1 MiB): len ${buffer.len().toLocaleString()}, capacity ${buffer.capacity().toLocaleString()}`];
   buffer.fill(0, 16, 0xab);
   const head = [...buffer.read(0, 20)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
@@ -92,7 +111,7 @@ onClick('bytes-run', $('bytes-result'), () => {
   const taken = bytes.ByteBuffer.take(buffer); // moves the bytes out and ends the handle
   lines.push(`take: ${taken.length.toLocaleString()} bytes moved out, the handle is gone`);
   $('bytes-result').textContent = lines.join('\n');
-});
+}));
 
 // ── A module Web Worker with its own memkit, for the float and upload work ───────────────
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
@@ -215,26 +234,19 @@ function renderFrame(frame) {
     .join('');
 }
 
-onClick('record-serialize', $('record-status'), () => {
+onClick('record-serialize', $('record-status'), () => withHandles((own) => {
   const kind = $('record-kind').value;
-  const record = new records.BinaryRecord(kind);
-  try {
-    record.setHeader(new TextEncoder().encode($('record-header').value));
-  } catch (error) {
-    record[Symbol.dispose]();
-    throw error;
-  }
+  const record = own(new records.BinaryRecord(kind));
+  record.setHeader(new TextEncoder().encode($('record-header').value));
   record.setPayload(new TextEncoder().encode($('record-payload').value));
   lastFrame = record.serialize();
   renderFrame(lastFrame);
-  const back = records.BinaryRecord.deserialize(lastFrame, kind);
+  const back = own(records.BinaryRecord.deserialize(lastFrame, kind));
   $('record-status').textContent =
     `${lastFrame.length} bytes, ${kind} checksum ${hex(record.checksum())}; deserialize → payload ` +
     `${JSON.stringify(new TextDecoder().decode(back.payload()))}`;
   $('record-status').classList.remove('error');
-  back[Symbol.dispose]();
-  record[Symbol.dispose]();
-});
+}));
 
 onClick('record-corrupt', $('record-status'), () => {
   if (!lastFrame) $('record-serialize').click();
@@ -252,33 +264,31 @@ onClick('record-corrupt', $('record-status'), () => {
 });
 
 // ── Pools ────────────────────────────────────────────────────────────────────────────────
-onClick('pool-run', $('pool-result'), () => {
-  const pool = new pools.BufferPool();
+onClick('pool-run', $('pool-result'), () => withHandles((own) => {
+  const pool = own(new pools.BufferPool());
   const start = performance.now();
   for (let i = 0; i < 1000; i++) {
-    const buffer = pool.acquire(100 + (i % 4) * 1000);
+    const buffer = own(pool.acquire(100 + (i % 4) * 1000));
     buffer.append(new Uint8Array(64).fill(i));
     pool.release(buffer);
   }
   const took = performance.now() - start;
   const stats = pool.stats();
-  pool[Symbol.dispose]();
   $('pool-table').innerHTML =
     `<tr><th>class</th>${[...stats.classes].map((c) => `<td>${c}</td>`).join('')}</tr>` +
     `<tr><th>waiting</th>${[...stats.free].map((n) => `<td>${n}</td>`).join('')}</tr>`;
   const points = Array.from({ length: 1000 }, (_, i) => ({ x: Math.cos(i / 100), y: Math.sin(i / 100), z: i / 100 }));
-  const pointPool = new pools.PointPool(100);
+  const pointPool = own(new pools.PointPool(100));
   let total = 0;
-  let previous = pointPool.get(points[0].x, points[0].y, points[0].z);
+  let previous = own(pointPool.get(points[0].x, points[0].y, points[0].z));
   for (const p of points.slice(1)) {
-    const next = pointPool.get(p.x, p.y, p.z);
+    const next = own(pointPool.get(p.x, p.y, p.z));
     total += previous.distanceTo(next);
     pointPool.put(previous);
     previous = next;
   }
   pointPool.put(previous);
   const waiting = pointPool.size();
-  pointPool[Symbol.dispose]();
   $('pool-result').textContent = [
     `1000 acquire + append + release in ${formatTime(took)}`,
     `hits ${stats.hits} · misses ${stats.misses} · released ${stats.released} · discarded ${stats.discarded} · retained ${stats.retainedBytes} bytes`,
@@ -286,7 +296,7 @@ onClick('pool-run', $('pool-result'), () => {
     `pathLength, one call: ${pools.pathLength(points).toFixed(6)}`,
     `pathLengthXyz over one Float64Array: ${pools.pathLengthXyz(Float64Array.from(points.flatMap((p) => [p.x, p.y, p.z]))).toFixed(6)}`,
   ].join('\n');
-});
+}));
 
 // ── Chunked upload ───────────────────────────────────────────────────────────────────────
 // In the worker: the file is streamed (`File.stream()`) into memkit's chunk assembler by

@@ -25,9 +25,11 @@ const jobs = {
         progress(p);
       },
     });
-    const received = buffer.len();
-    buffer[Symbol.dispose]();
-    return { received, pieces, crc };
+    try {
+      return { received: buffer.len(), pieces, crc };
+    } finally {
+      buffer[Symbol.dispose]();
+    }
   },
 };
 

@@ -51,6 +51,10 @@ async function clickAndWait(buttonId, resultId, pattern) {
   return textOf(resultId);
 }
 
+/** Live allocations in the page's memkit (the module instance app.js imported). */
+const liveAllocations = () => page.evaluate(async () =>
+  Number((await import('./memkit/memkit.js')).memory.info().liveAllocations));
+
 test('the page loads memkit with no errors', async () => {
   assert.match(await textOf('status'), /memkit loaded: \d+ pages of linear memory, no imports/);
 });
@@ -154,6 +158,38 @@ test('pools: reuse shows in the stats', async () => {
   assert.match(await textOf('pool-table'), /class64256102440961638465536/);
 });
 
+test('every section releases its handles, on an error path too', async () => {
+  // A handle the page forgets shows as allocations still live after its action. The float
+  // work runs on the main thread here, in the page's own memkit.
+  await page.setChecked('#floats-worker', false);
+  const header = await page.inputValue('#record-header');
+  const found = [];
+  const check = async (label, buttonId, resultId, pattern) => {
+    await page.evaluate((id) => { document.getElementById(id).textContent = ''; }, resultId);
+    const before = await liveAllocations();
+    await clickAndWait(buttonId, resultId, pattern);
+    const after = await liveAllocations();
+    found.push(`${label}: ${before} → ${after}`);
+    assert.equal(after, before, `${label} left allocations live: ${found.join('; ')}`);
+  };
+  for (const [buttonId, resultId, pattern] of [
+    ['bytes-run', 'bytes-result', /take:/],
+    ['floats-run', 'floats-result', /mean/],
+    ['json-company', 'json-result', /company of/],
+    ['record-serialize', 'record-status', /deserialize/],
+    ['record-corrupt', 'record-status', /flipped/],
+    ['pool-run', 'pool-result', /pathLengthXyz/],
+  ]) {
+    await check(buttonId, buttonId, resultId, pattern);
+  }
+  // One byte too many: setHeader fails with the record already created.
+  await page.fill('#record-header', `${header}!`);
+  await check('record-serialize of a header one byte too long', 'record-serialize', 'record-status', /^error: /);
+  console.log(`# live allocations before and after each section: ${found.join('; ')}`);
+  await page.fill('#record-header', header);
+  await page.setChecked('#floats-worker', true);
+});
+
 test('a generated file streamed into memkit reaches 100 % and a matching CRC-32C', async () => {
   const data = Buffer.alloc(3 * 1024 * 1024 + 12345);
   for (let i = 0; i < data.length; i++) data[i] = (i * 2654435761) >>> 13 & 0xff;
@@ -169,6 +205,7 @@ test('a generated file streamed into memkit reaches 100 % and a matching CRC-32C
 });
 
 test("benchmark panel draws memkit against the article's module and plain JS", async () => {
+  const live = await liveAllocations();
   await page.click('#bench-run');
   await page.waitForFunction(() => document.querySelectorAll('#bench-table tr').length === 9, null, { timeout: 180_000 });
   const rows = await page.locator('#bench-table tr').evaluateAll((trs) =>
@@ -182,6 +219,8 @@ test("benchmark panel draws memkit against the article's module and plain JS", a
   const bars = await page.locator('#bench-chart .bars > div').count();
   assert.equal(bars, 24, 'three bars per job');
   assert.equal(await textOf('bench-status'), '', "the article's module loaded");
+  await page.waitForFunction(() => !document.getElementById('bench-run').disabled);
+  assert.equal(await liveAllocations(), live, 'the jobs released what they held');
 });
 
 test('`using` releases a handle at the end of its block', async () => {
