@@ -48,9 +48,24 @@ export const CONTESTANTS = ['memkit', 'baseline', 'js'];
  * The eight jobs over an imported memkit package and, when given, the initialised baseline
  * module. Each job has `name`, `target` (the ratio memkit / baseline to reach, see
  * PERFORMANCE.md) and one function per contestant that can do it (plain JS has no pool and no
- * method calls to measure against the module's). `dispose()` frees what the jobs hold.
+ * method calls to measure against the module's). `dispose()` frees what the jobs hold; when
+ * setting them up fails, what was held by then is freed before the error is thrown.
  */
-export function scenarios({ memkit, baseline }) {
+export function scenarios(modules) {
+  const held = [];
+  const dispose = () => {
+    for (const free of held.splice(0).reverse()) free();
+  };
+  try {
+    return { jobs: jobsHolding(modules, held), dispose };
+  } catch (error) {
+    dispose();
+    throw error;
+  }
+}
+
+/** The jobs of `scenarios`; what they keep between calls goes into `held`, as functions that free it. */
+function jobsHolding({ memkit, baseline }, held) {
   const { bytes, floats, records, people, pools, text } = memkit;
   const MIB = 1 << 20;
   const data = new Uint8Array(MIB).map((_, i) => (i * 31) & 0xff);
@@ -71,8 +86,6 @@ export function scenarios({ memkit, baseline }) {
     return sum;
   };
 
-  // What the jobs keep between calls, freed by dispose().
-  const held = [];
   const hold = (resource, free) => {
     held.push(() => free(resource));
     return resource;
@@ -263,12 +276,7 @@ export function scenarios({ memkit, baseline }) {
     },
   ];
   for (const job of jobs) if (!baseline) delete job.baseline;
-  return {
-    jobs,
-    dispose() {
-      for (const free of held.splice(0).reverse()) free();
-    },
-  };
+  return jobs;
 }
 
 /**

@@ -3,7 +3,8 @@
 // interleaved rounds; prints a markdown table of medians, min–max and ratios of the same run.
 //   node run.mjs [--rounds N] [--smoke]     (cargo xtask bench builds everything first;
 //   MEMKIT_BASELINE_PKG names the baseline's bindings, default target/baseline/pkg)
-// --smoke runs each job once per contestant and checks that they agree: seconds, no timing.
+// --smoke runs each job once per contestant and checks that they agree, and that memkit's live
+// allocations are back where they were once the jobs are disposed: seconds, no timing.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -20,6 +21,7 @@ const pkg = process.env.MEMKIT_BASELINE_PKG
 const baseline = await import(new URL('memkit_baseline.js', pkg).href);
 baseline.initSync({ module: readFileSync(new URL('memkit_baseline_bg.wasm', pkg)) });
 
+const liveBefore = memkit.memory.info().liveAllocations;
 const { jobs, dispose } = scenarios({ memkit, baseline });
 
 if (smoke) {
@@ -37,6 +39,8 @@ if (smoke) {
     console.log(`ok - ${job.name}`);
   }
   dispose();
+  assert.equal(memkit.memory.info().liveAllocations, liveBefore, 'the jobs left memkit allocations live');
+  console.log('ok - the jobs released what they held');
   process.exit(0);
 }
 
