@@ -1,11 +1,10 @@
 //! A seeded, stateful random driver: it calls memkit through wasmtime the way a long-lived,
 //! careless host would, and checks that the component never traps and agrees with a model.
 //!
-//! A run of one seed holds live handles of every resource (byte-buffer, float-buffer,
-//! chunk-assembler, binary-record, record-reader, buffer-pool, point, point-pool), each with a
-//! model of what it holds, and calls random operations on them, and the free functions, with
-//! arguments biased to edge values (0, 1, len-1, len, len+1, u32::MAX, empty lists, NaN and
-//! infinities, malformed JSON, corrupted records). Every answer is judged against the model:
+//! A run of one seed holds live handles of every resource memkit exports, each with a model of
+//! what it holds, and calls random operations on them, and the free functions, with arguments
+//! biased to edge values (0, 1, len-1, len, len+1, u32::MAX, empty lists, NaN and infinities,
+//! malformed JSON, corrupted records). Every answer is judged against the model:
 //!
 //! - an `Err` from wasmtime (a trap, a refused entry) is a finding, and ends the seed;
 //! - so is an answer the model does not allow;
@@ -27,15 +26,24 @@
 //! allocator must be back to the used bytes and live allocations of a fresh instance.
 //!
 //! A run is a pure function of its seed: replaying a seed replays the same calls. The model of
-//! each interface, and its operations, are in the submodule named for it.
+//! each interface, and its operations, are in the submodule named for it, which ends with its
+//! `INTERFACE`: each operation with the WIT functions it drives and its weight, and the
+//! resources whose handles it keeps. Adding an interface is adding its file and its name to
+//! `interfaces!` below. What the driver must reach is read from the component itself
+//! ([`exports`]), so the tests name every exported function that no operation drives
+//! ([`undriven_functions`]) or that a run did not call ([`Report::uncalled`]), every function
+//! an operation names that memkit does not export ([`unexported_functions`]), and every
+//! exported resource whose handles the driver does not keep ([`unheld_resources`]).
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
 use fastrand::Rng;
+use wasmtime::component::types::ComponentItem;
 use wasmtime::component::ResourceAny;
+use wasmtime::Engine;
 
 use crate::exports::memkit::core::pools::Point3d;
 use crate::{Error, Host, HostStore, Memkit, MemoryInfo, OutOfBounds, Squeezed, MIB};
@@ -48,81 +56,6 @@ use records::{ReaderModel, RecordModel};
 
 /// The memory cap of every run's instance.
 pub const MEMORY_LIMIT: usize = 16 * MIB;
-
-/// Every WIT function the driver calls, as `interface.function` or `resource.method`.
-pub const WIT_FUNCTIONS: &[&str] = &[
-    "byte-buffer.constructor",
-    "byte-buffer.from-list",
-    "byte-buffer.len",
-    "byte-buffer.capacity",
-    "byte-buffer.append",
-    "byte-buffer.read",
-    "byte-buffer.write-at",
-    "byte-buffer.fill",
-    "byte-buffer.copy-within",
-    "byte-buffer.to-list",
-    "byte-buffer.truncate",
-    "byte-buffer.clear",
-    "byte-buffer.reserve",
-    "float-buffer.constructor",
-    "float-buffer.from-list",
-    "float-buffer.len",
-    "float-buffer.set",
-    "float-buffer.append",
-    "float-buffer.to-list",
-    "float-buffer.read",
-    "float-buffer.process",
-    "float-buffer.apply",
-    "float-buffer.scale",
-    "float-buffer.sum",
-    "float-buffer.stats",
-    "float-buffer.dot",
-    "text.swap-case",
-    "chunk-assembler.constructor",
-    "chunk-assembler.create",
-    "chunk-assembler.append",
-    "chunk-assembler.write-at",
-    "chunk-assembler.received",
-    "chunk-assembler.total-size",
-    "chunk-assembler.progress",
-    "chunk-assembler.is-complete",
-    "chunk-assembler.missing",
-    "chunk-assembler.finish",
-    "binary-record.constructor",
-    "binary-record.set-header",
-    "binary-record.set-payload",
-    "binary-record.header",
-    "binary-record.payload",
-    "binary-record.checksum",
-    "binary-record.serialize",
-    "binary-record.deserialize",
-    "record-reader.constructor",
-    "record-reader.feed",
-    "record-reader.buffered",
-    "record-reader.finish",
-    "buffer-pool.constructor",
-    "buffer-pool.with-classes",
-    "buffer-pool.acquire",
-    "buffer-pool.release",
-    "buffer-pool.stats",
-    "point.constructor",
-    "point.x",
-    "point.y",
-    "point.z",
-    "point.reset",
-    "point.distance-to",
-    "point.to-record",
-    "point-pool.constructor",
-    "point-pool.get",
-    "point-pool.put",
-    "point-pool.size",
-    "pools.path-length",
-    "people.person-to-json",
-    "people.person-from-json",
-    "people.company-to-json",
-    "people.company-from-json",
-    "memory.info",
-];
 
 /// Operations between two checks that dropping every handle gives all memory back.
 const DROP_ALL_EVERY: u64 = 500;
@@ -160,7 +93,8 @@ pub struct Report {
     pub seeds: u64,
     /// Calls into the component made by the driver (not counting those of `HostStore::squeeze`).
     pub calls: u64,
-    /// Calls per WIT function (see [`WIT_FUNCTIONS`]), and the driver's own steps (`driver.*`).
+    /// Calls per WIT function (named as in [`exports`]), dropped handles (`resource.drop`), and
+    /// the driver's own steps (`driver.*`).
     pub operations: BTreeMap<&'static str, u64>,
     /// Answers that said memory ran out.
     pub out_of_memory_answers: u64,
@@ -174,12 +108,12 @@ pub struct Report {
 }
 
 impl Report {
-    /// The WIT functions the run has not called yet.
-    pub fn uncalled(&self) -> Vec<&'static str> {
-        WIT_FUNCTIONS
-            .iter()
-            .copied()
-            .filter(|f| !self.operations.contains_key(f))
+    /// The functions memkit exports that the run has not called yet.
+    pub fn uncalled(&self) -> Vec<String> {
+        exports()
+            .functions
+            .into_iter()
+            .filter(|f| !self.operations.contains_key(f.as_str()))
             .collect()
     }
 
@@ -308,6 +242,7 @@ fn run_seed(
         squeezed: None,
         handles: Handles::default(),
         number: 0,
+        drives: &[],
         recent: VecDeque::with_capacity(RECENT + 1),
     };
     let outcome = run.operate(operations, deadline, ticker);
@@ -351,13 +286,208 @@ macro_rules! ensure {
     };
 }
 
-mod bytes;
-mod chunks;
-mod floats;
-mod people;
-mod pools;
-mod records;
-mod text;
+// ---------------------------------------------------------------------------------------------
+// What the driver reaches: each interface's operations and resources, and what memkit exports.
+
+/// Declares the module of each WIT interface the driver reaches and gathers their
+/// [`Interface`]s: an interface is added by its file and its name here.
+macro_rules! interfaces {
+    ($($interface:ident),* $(,)?) => {
+        $(mod $interface;)*
+
+        /// Every interface the driver reaches, each declared by the module named for it.
+        const INTERFACES: &[&Interface] = &[$(&$interface::INTERFACE),*];
+    };
+}
+
+interfaces!(bytes, chunks, floats, memory, people, pools, records, text);
+
+/// What the driver does with one WIT interface: declared as `INTERFACE` at the end of the
+/// module named for it.
+struct Interface {
+    /// The resources it exports, and where the driver keeps their live handles.
+    resources: &'static [Resource],
+    /// Its operations.
+    operations: &'static [Operation],
+}
+
+/// One kind of step the driver chooses at random.
+struct Operation {
+    /// The WIT functions it may call, named as in [`exports`]. [`Run::call`] panics on a call
+    /// to one not named here: that the operations drive every function is checked on these.
+    drives: &'static [&'static str],
+    /// The step: `Ok(false)` when it does not apply now (no handle of its kind, or too many),
+    /// so that another is chosen.
+    run: fn(&mut Run) -> Step<bool>,
+    /// How often it is chosen, relative to the weights of the others.
+    weight: u32,
+}
+
+impl Operation {
+    const fn new(
+        drives: &'static [&'static str],
+        run: fn(&mut Run) -> Step<bool>,
+        weight: u32,
+    ) -> Self {
+        Self {
+            drives,
+            run,
+            weight,
+        }
+    }
+}
+
+/// The driver's own steps: they call the component only for the driver (`resource.drop`,
+/// `memory.info`), never a WIT function for an operation.
+const DRIVER_OPERATIONS: &[Operation] = &[
+    Operation::new(&[], Run::drop_one, 10),
+    Operation::new(&[], Run::drop_all_op, 1),
+    Operation::new(&[], Run::squeeze, 1),
+    Operation::new(&[], Run::unsqueeze, 2),
+];
+
+/// Every operation, in a fixed order: a seed's random choices index into it.
+fn every_operation() -> impl Iterator<Item = &'static Operation> {
+    INTERFACES
+        .iter()
+        .flat_map(|interface| interface.operations)
+        .chain(DRIVER_OPERATIONS)
+}
+
+/// Every WIT function an operation drives.
+fn driven_functions() -> BTreeSet<&'static str> {
+    every_operation()
+        .flat_map(|operation| operation.drives)
+        .copied()
+        .collect()
+}
+
+/// A resource whose handles the driver keeps.
+struct Resource {
+    /// Its WIT name.
+    name: &'static str,
+    /// Its live handles among all of a run's.
+    live: fn(&mut Handles) -> &mut dyn LiveHandles,
+}
+
+/// Every resource whose handles the driver keeps, in a fixed order.
+fn every_resource() -> impl Iterator<Item = &'static Resource> {
+    INTERFACES.iter().flat_map(|interface| interface.resources)
+}
+
+/// What memkit exports, read from the component's type.
+#[derive(Debug, Default)]
+pub struct Exports {
+    /// Every function, named as the driver names it: `text.swap-case` for a function of an
+    /// interface, `byte-buffer.len` for a method or static function of a resource, and
+    /// `byte-buffer.constructor` for its constructor.
+    pub functions: BTreeSet<String>,
+    /// Every resource, by its WIT name.
+    pub resources: BTreeSet<String>,
+}
+
+/// What the component at [`component_path`](crate::component_path) exports.
+pub fn exports() -> Exports {
+    let (engine, component) = crate::compiled(false);
+    let mut exports = Exports::default();
+    for (name, export) in component.component_type().exports(engine) {
+        exports.add(engine, None, name, export.ty);
+    }
+    exports
+}
+
+impl Exports {
+    /// Adds the export `name` of `interface` (`None`: of the component itself).
+    fn add(&mut self, engine: &Engine, interface: Option<&str>, name: &str, item: ComponentItem) {
+        match item {
+            ComponentItem::ComponentInstance(instance) => {
+                let interface = interface_name(name);
+                for (name, export) in instance.exports(engine) {
+                    self.add(engine, Some(interface), name, export.ty);
+                }
+            }
+            ComponentItem::ComponentFunc(_) => {
+                let function = function_name(interface, name);
+                assert!(
+                    self.functions.insert(function.clone()),
+                    "two exported functions are both named {function}"
+                );
+            }
+            ComponentItem::Resource(_) => {
+                self.resources.insert(name.to_string());
+            }
+            // Nothing a host calls.
+            ComponentItem::Type(_)
+            | ComponentItem::CoreFunc(_)
+            | ComponentItem::Module(_)
+            | ComponentItem::Component(_) => {}
+        }
+    }
+}
+
+/// `bytes` for the instance `memkit:core/bytes@0.2.0`.
+fn interface_name(instance: &str) -> &str {
+    let path = instance.split_once('/').map_or(instance, |(_, path)| path);
+    path.split_once('@').map_or(path, |(name, _)| name)
+}
+
+/// The driver's name for the exported function `name`: the component model names a
+/// resource's functions `[constructor]byte-buffer`, `[method]byte-buffer.len` and
+/// `[static]byte-buffer.from-list`, an interface's by themselves (`swap-case`).
+fn function_name(interface: Option<&str>, name: &str) -> String {
+    if let Some(resource) = name.strip_prefix("[constructor]") {
+        return format!("{resource}.constructor");
+    }
+    if let Some(function) = name
+        .strip_prefix("[method]")
+        .or_else(|| name.strip_prefix("[static]"))
+    {
+        return function.to_string();
+    }
+    match interface {
+        Some(interface) => format!("{interface}.{name}"),
+        None => name.to_string(),
+    }
+}
+
+/// The functions memkit exports that no operation drives.
+pub fn undriven_functions() -> Vec<String> {
+    let driven = driven_functions();
+    exports()
+        .functions
+        .into_iter()
+        .filter(|function| !driven.contains(function.as_str()))
+        .collect()
+}
+
+/// The functions operations drive that memkit does not export.
+pub fn unexported_functions() -> Vec<&'static str> {
+    let exported = exports().functions;
+    driven_functions()
+        .into_iter()
+        .filter(|function| !exported.contains(*function))
+        .collect()
+}
+
+/// The resources memkit exports whose handles the driver does not keep: it would never hold,
+/// pass or drop one.
+pub fn unheld_resources() -> Vec<String> {
+    let held: BTreeSet<&str> = every_resource().map(|resource| resource.name).collect();
+    exports()
+        .resources
+        .into_iter()
+        .filter(|resource| !held.contains(resource.as_str()))
+        .collect()
+}
+
+/// The resources the driver keeps handles of that memkit does not export.
+pub fn unexported_resources() -> Vec<&'static str> {
+    let exported = exports().resources;
+    every_resource()
+        .map(|resource| resource.name)
+        .filter(|name| !exported.contains(*name))
+        .collect()
+}
 
 // ---------------------------------------------------------------------------------------------
 // Live handles, each with the model of what it holds (in the module of its interface).
@@ -368,6 +498,7 @@ struct Live<M> {
     model: M,
 }
 
+/// The live handles of a run, by resource; each interface's [`Resource`]s say which are its.
 #[derive(Default)]
 struct Handles {
     bytes: Vec<Live<BytesModel>>,
@@ -380,41 +511,45 @@ struct Handles {
     point_pools: Vec<Live<PointPoolModel>>,
 }
 
-impl Handles {
-    fn take_all(&mut self) -> Vec<ResourceAny> {
-        fn handles<M>(live: &mut Vec<Live<M>>) -> impl Iterator<Item = ResourceAny> + '_ {
-            live.drain(..).map(|l| l.handle)
-        }
-        let mut all = Vec::new();
-        all.extend(handles(&mut self.bytes));
-        all.extend(handles(&mut self.floats));
-        all.extend(handles(&mut self.assemblers));
-        all.extend(handles(&mut self.records));
-        all.extend(handles(&mut self.readers));
-        all.extend(handles(&mut self.buffer_pools));
-        all.extend(handles(&mut self.points));
-        all.extend(handles(&mut self.point_pools));
-        all
+/// The live handles of one resource, whatever the model of each.
+trait LiveHandles {
+    fn count(&self) -> usize;
+    /// Removes handle `i`, and its model.
+    fn take(&mut self, i: usize) -> ResourceAny;
+    /// Removes every handle, and their models.
+    fn take_all(&mut self) -> Vec<ResourceAny>;
+}
+
+impl<M> LiveHandles for Vec<Live<M>> {
+    fn count(&self) -> usize {
+        self.len()
     }
 
-    /// Removes one handle of a random kind: its kind's name and the handle.
+    fn take(&mut self, i: usize) -> ResourceAny {
+        self.swap_remove(i).handle
+    }
+
+    fn take_all(&mut self) -> Vec<ResourceAny> {
+        self.drain(..).map(|live| live.handle).collect()
+    }
+}
+
+impl Handles {
+    fn take_all(&mut self) -> Vec<ResourceAny> {
+        every_resource()
+            .flat_map(|resource| (resource.live)(self).take_all())
+            .collect()
+    }
+
+    /// Removes one handle of a random resource: the resource's name and the handle.
     fn take_random(&mut self, rng: &mut Rng) -> Option<(&'static str, ResourceAny)> {
-        fn take<M>(rng: &mut Rng, live: &mut Vec<Live<M>>) -> Option<ResourceAny> {
-            (!live.is_empty()).then(|| live.swap_remove(rng.usize(..live.len())).handle)
-        }
+        let resources: Vec<&Resource> = every_resource().collect();
         for _ in 0..16 {
-            let taken = match rng.u32(..8) {
-                0 => take(rng, &mut self.bytes).map(|h| ("byte-buffer", h)),
-                1 => take(rng, &mut self.floats).map(|h| ("float-buffer", h)),
-                2 => take(rng, &mut self.assemblers).map(|h| ("chunk-assembler", h)),
-                3 => take(rng, &mut self.records).map(|h| ("binary-record", h)),
-                4 => take(rng, &mut self.readers).map(|h| ("record-reader", h)),
-                5 => take(rng, &mut self.buffer_pools).map(|h| ("buffer-pool", h)),
-                6 => take(rng, &mut self.points).map(|h| ("point", h)),
-                _ => take(rng, &mut self.point_pools).map(|h| ("point-pool", h)),
-            };
-            if taken.is_some() {
-                return taken;
+            let resource = resources[rng.usize(..resources.len())];
+            let live = (resource.live)(self);
+            if live.count() > 0 {
+                let i = rng.usize(..live.count());
+                return Some((resource.name, live.take(i)));
             }
         }
         None
@@ -521,90 +656,6 @@ fn random_bytes(rng: &mut Rng, len: usize) -> Vec<u8> {
 // ---------------------------------------------------------------------------------------------
 // One seed's run.
 
-/// An operation: `Ok(false)` when it does not apply now (no handle of its kind, or too many),
-/// so that another is chosen.
-type Operation = fn(&mut Run) -> Step<bool>;
-
-/// Every operation and its weight.
-const OPERATIONS: &[(Operation, u32)] = &[
-    (Run::bytes_constructor, 3),
-    (Run::bytes_from_list, 4),
-    (Run::bytes_len, 3),
-    (Run::bytes_capacity, 3),
-    (Run::bytes_append, 8),
-    (Run::bytes_read, 6),
-    (Run::bytes_write_at, 8),
-    (Run::bytes_fill, 4),
-    (Run::bytes_copy_within, 4),
-    (Run::bytes_to_list, 4),
-    (Run::bytes_take, 2),
-    (Run::bytes_truncate, 3),
-    (Run::bytes_clear, 2),
-    (Run::bytes_reserve, 4),
-    (Run::floats_constructor, 2),
-    (Run::floats_from_list, 3),
-    (Run::floats_len, 2),
-    (Run::floats_set, 3),
-    (Run::floats_append, 4),
-    (Run::floats_to_list, 3),
-    (Run::floats_take, 2),
-    (Run::floats_read, 3),
-    (Run::floats_process, 2),
-    (Run::floats_apply, 3),
-    (Run::floats_scale, 2),
-    (Run::floats_sum, 2),
-    (Run::floats_stats, 2),
-    (Run::floats_dot, 2),
-    (Run::text_swap_case, 3),
-    (Run::chunks_constructor, 2),
-    (Run::chunks_create, 3),
-    (Run::chunks_append, 6),
-    (Run::chunks_write_at, 10),
-    (Run::chunks_received, 2),
-    (Run::chunks_total_size, 1),
-    (Run::chunks_progress, 2),
-    (Run::chunks_is_complete, 2),
-    (Run::chunks_missing, 3),
-    (Run::chunks_finish, 3),
-    (Run::records_constructor, 2),
-    (Run::records_set_header, 3),
-    (Run::records_set_payload, 3),
-    (Run::records_header, 2),
-    (Run::records_payload, 2),
-    (Run::records_checksum, 2),
-    (Run::records_serialize, 2),
-    (Run::records_deserialize, 5),
-    (Run::reader_constructor, 2),
-    (Run::reader_feed, 10),
-    (Run::reader_buffered, 2),
-    (Run::reader_finish, 2),
-    (Run::pool_constructor, 1),
-    (Run::pool_with_classes, 2),
-    (Run::pool_acquire, 5),
-    (Run::pool_release, 5),
-    (Run::pool_stats, 2),
-    (Run::point_constructor, 2),
-    (Run::point_coordinate, 3),
-    (Run::point_reset, 2),
-    (Run::point_distance_to, 2),
-    (Run::point_to_record, 2),
-    (Run::point_pool_constructor, 1),
-    (Run::point_pool_get, 3),
-    (Run::point_pool_put, 3),
-    (Run::point_pool_size, 1),
-    (Run::path_length, 2),
-    (Run::path_length_xyz, 2),
-    (Run::person_to_json, 2),
-    (Run::person_from_json, 4),
-    (Run::company_to_json, 2),
-    (Run::company_from_json, 3),
-    (Run::memory_info_op, 2),
-    (Run::drop_one, 10),
-    (Run::drop_all_op, 1),
-    (Run::squeeze, 1),
-    (Run::unsqueeze, 2),
-];
-
 struct Run {
     rng: Rng,
     host: Host,
@@ -616,13 +667,16 @@ struct Run {
     handles: Handles,
     /// The number of the operation running.
     number: u64,
+    /// The WIT functions the operation running drives.
+    drives: &'static [&'static str],
     /// The last operations, the running one last.
     recent: VecDeque<String>,
 }
 
 impl Run {
     fn operate(&mut self, operations: u64, deadline: Instant, ticker: &mut Ticker<'_>) -> Step {
-        let total_weight: u32 = OPERATIONS.iter().map(|&(_, w)| w).sum();
+        let choices: Vec<&Operation> = every_operation().collect();
+        let total_weight: u32 = choices.iter().map(|operation| operation.weight).sum();
         for number in 0..operations {
             if Instant::now() >= deadline {
                 break;
@@ -637,16 +691,16 @@ impl Run {
             }
             loop {
                 let mut choice = self.rng.u32(..total_weight);
-                let operation = OPERATIONS
+                let operation = choices
                     .iter()
-                    .find(|&&(_, weight)| {
-                        let here = choice < weight;
-                        choice = choice.saturating_sub(weight);
+                    .find(|operation| {
+                        let here = choice < operation.weight;
+                        choice = choice.saturating_sub(operation.weight);
                         here
                     })
-                    .expect("a weight covers the choice")
-                    .0;
-                if operation(self)? {
+                    .expect("a weight covers the choice");
+                self.drives = operation.drives;
+                if (operation.run)(self)? {
                     break;
                 }
             }
@@ -664,9 +718,26 @@ impl Run {
         self.recent.push_back(call);
     }
 
-    /// Calls the component (`function` names the WIT function, for the counts), turning a
-    /// wasmtime error into a finding.
+    /// Calls the component for the operation running, which must drive `function` (the WIT
+    /// function, named as in [`exports`]): a call its declaration leaves out panics, since the
+    /// check that every exported function is driven reads the declarations.
     fn call<T>(
+        &mut self,
+        function: &'static str,
+        f: impl FnOnce(&mut HostStore, &Memkit) -> wasmtime::Result<T>,
+    ) -> Step<T> {
+        assert!(
+            self.drives.contains(&function),
+            "an operation that drives {:?} called {function}: add it to the operation's `drives`",
+            self.drives
+        );
+        self.call_for_driver(function, f)
+    }
+
+    /// Calls the component for the driver itself, whatever operation runs (`memory.info` to
+    /// judge an answer, `resource.drop`): counts the call under `function` and turns a wasmtime
+    /// error into a finding.
+    fn call_for_driver<T>(
         &mut self,
         function: &'static str,
         f: impl FnOnce(&mut HostStore, &Memkit) -> wasmtime::Result<T>,
@@ -691,7 +762,7 @@ impl Run {
     }
 
     fn memory_info(&mut self) -> Step<MemoryInfo> {
-        self.call("memory.info", |s, m| m.memkit_core_memory().call_info(s))
+        self.call_for_driver("memory.info", |s, m| m.memkit_core_memory().call_info(s))
     }
 
     /// Judges the answer of a call that can fail against the model's `want`.
@@ -813,7 +884,7 @@ impl Run {
             self.guard(|host| host.store.release(held))?;
         }
         for handle in self.handles.take_all() {
-            self.call("resource.drop", |s, _| handle.resource_drop(s))?;
+            self.call_for_driver("resource.drop", |s, _| handle.resource_drop(s))?;
         }
         let info = self.memory_info()?;
         ensure!(
@@ -842,7 +913,7 @@ impl Run {
             return Ok(false);
         };
         self.begin(format!("drop a {kind}"));
-        self.call("resource.drop", |s, _| handle.resource_drop(s))?;
+        self.call_for_driver("resource.drop", |s, _| handle.resource_drop(s))?;
         Ok(true)
     }
 
@@ -885,55 +956,6 @@ impl Run {
         self.squeezed = Some(self.guard(|host| host.store.squeeze())?);
         Ok(())
     }
-
-    // --- memory -------------------------------------------------------------------------------
-
-    fn memory_info_op(&mut self) -> Step<bool> {
-        self.begin("memory.info()".into());
-        let info = self.memory_info()?;
-        ensure!(
-            info.total_bytes == u64::from(info.pages) * 65536,
-            "total-bytes is not pages * 65536: {info:?}"
-        );
-        ensure!(
-            info.total_bytes <= MEMORY_LIMIT as u64,
-            "memory grew past the cap: {info:?}"
-        );
-        ensure!(
-            info.free_bytes
-                == info
-                    .total_bytes
-                    .saturating_sub(info.used_bytes + info.reserve_bytes),
-            "free-bytes is not total - used - reserve: {info:?}"
-        );
-        ensure!(
-            info.peak_used_bytes >= info.used_bytes,
-            "peak below used: {info:?}"
-        );
-        ensure!(
-            info.reserve_bytes == 0 || info.reserve_bytes == RESERVE_BYTES,
-            "reserve-bytes is neither 0 nor 65536: {info:?}"
-        );
-        Ok(true)
-    }
-
-    // --- byte-buffer --------------------------------------------------------------------------
-
-    // --- float-buffer -------------------------------------------------------------------------
-
-    // --- text ---------------------------------------------------------------------------------
-
-    // --- chunk-assembler ----------------------------------------------------------------------
-
-    // --- binary-record ------------------------------------------------------------------------
-
-    // --- record-reader ------------------------------------------------------------------------
-
-    // --- buffer-pool --------------------------------------------------------------------------
-
-    // --- point, point-pool, path-length -------------------------------------------------------
-
-    // --- people -------------------------------------------------------------------------------
 }
 
 /// `offset..offset + len` when it lies inside `0..size`, else the out-of-bounds error.

@@ -1,7 +1,8 @@
 //! byte-buffer: the model of a buffer's bytes and capacity, and an operation per method.
 
 use super::{
-    edge, in_bounds, pick, show_bytes, Live, Run, Step, MAX_LIVE, MEMORY_LIMIT, SMALL_ARGUMENT,
+    edge, in_bounds, pick, show_bytes, Interface, Live, Operation, Resource, Run, Step, MAX_LIVE,
+    MEMORY_LIMIT, SMALL_ARGUMENT,
 };
 use crate::{Error, LimitExceeded, OutOfBounds, MIB};
 
@@ -46,7 +47,7 @@ impl BytesModel {
 }
 
 impl Run {
-    pub(super) fn bytes_constructor(&mut self) -> Step<bool> {
+    fn bytes_constructor(&mut self) -> Step<bool> {
         if self.handles.bytes.len() >= MAX_LIVE {
             return Ok(false);
         }
@@ -62,7 +63,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn bytes_from_list(&mut self) -> Step<bool> {
+    fn bytes_from_list(&mut self) -> Step<bool> {
         if self.handles.bytes.len() >= MAX_LIVE {
             return Ok(false);
         }
@@ -76,7 +77,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn bytes_len(&mut self) -> Step<bool> {
+    fn bytes_len(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.bytes) else {
             return Ok(false);
         };
@@ -89,7 +90,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn bytes_capacity(&mut self) -> Step<bool> {
+    fn bytes_capacity(&mut self) -> Step<bool> {
         let Some((i, _)) = pick(&mut self.rng, &self.handles.bytes) else {
             return Ok(false);
         };
@@ -122,7 +123,7 @@ impl Run {
         Ok(got)
     }
 
-    pub(super) fn bytes_append(&mut self) -> Step<bool> {
+    fn bytes_append(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.bytes) else {
             return Ok(false);
         };
@@ -146,7 +147,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn bytes_read(&mut self) -> Step<bool> {
+    fn bytes_read(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.bytes) else {
             return Ok(false);
         };
@@ -176,7 +177,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn bytes_write_at(&mut self) -> Step<bool> {
+    fn bytes_write_at(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.bytes) else {
             return Ok(false);
         };
@@ -214,7 +215,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn bytes_fill(&mut self) -> Step<bool> {
+    fn bytes_fill(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.bytes) else {
             return Ok(false);
         };
@@ -238,7 +239,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn bytes_copy_within(&mut self) -> Step<bool> {
+    fn bytes_copy_within(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.bytes) else {
             return Ok(false);
         };
@@ -269,7 +270,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn bytes_to_list(&mut self) -> Step<bool> {
+    fn bytes_to_list(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.bytes) else {
             return Ok(false);
         };
@@ -291,7 +292,7 @@ impl Run {
     }
 
     /// `take` consumes the handle and answers with every byte, allocating nothing.
-    pub(super) fn bytes_take(&mut self) -> Step<bool> {
+    fn bytes_take(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.bytes) else {
             return Ok(false);
         };
@@ -309,7 +310,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn bytes_truncate(&mut self) -> Step<bool> {
+    fn bytes_truncate(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.bytes) else {
             return Ok(false);
         };
@@ -323,7 +324,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn bytes_clear(&mut self) -> Step<bool> {
+    fn bytes_clear(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.bytes) else {
             return Ok(false);
         };
@@ -335,7 +336,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn bytes_reserve(&mut self) -> Step<bool> {
+    fn bytes_reserve(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.bytes) else {
             return Ok(false);
         };
@@ -381,3 +382,29 @@ impl Run {
         Ok(true)
     }
 }
+
+/// byte-buffer: each operation and the functions it drives, and where its handles live.
+pub(super) const INTERFACE: Interface = Interface {
+    resources: &[
+        Resource {
+            name: "byte-buffer",
+            live: |handles| &mut handles.bytes,
+        },
+    ],
+    operations: &[
+        Operation::new(&["byte-buffer.constructor"], Run::bytes_constructor, 3),
+        Operation::new(&["byte-buffer.from-list"], Run::bytes_from_list, 4),
+        Operation::new(&["byte-buffer.len"], Run::bytes_len, 3),
+        Operation::new(&["byte-buffer.capacity"], Run::bytes_capacity, 3),
+        Operation::new(&["byte-buffer.append"], Run::bytes_append, 8),
+        Operation::new(&["byte-buffer.read"], Run::bytes_read, 6),
+        Operation::new(&["byte-buffer.write-at"], Run::bytes_write_at, 8),
+        Operation::new(&["byte-buffer.fill"], Run::bytes_fill, 4),
+        Operation::new(&["byte-buffer.copy-within"], Run::bytes_copy_within, 4),
+        Operation::new(&["byte-buffer.to-list"], Run::bytes_to_list, 4),
+        Operation::new(&["byte-buffer.take"], Run::bytes_take, 2),
+        Operation::new(&["byte-buffer.truncate"], Run::bytes_truncate, 3),
+        Operation::new(&["byte-buffer.clear"], Run::bytes_clear, 2),
+        Operation::new(&["byte-buffer.reserve"], Run::bytes_reserve, 4),
+    ],
+};

@@ -3,7 +3,10 @@
 use fastrand::Rng;
 
 use super::bytes::BytesModel;
-use super::{clip, edge, pick, random_bytes, show_bytes, Live, Run, Step, MAX_LIVE, MEMORY_LIMIT};
+use super::{
+    clip, edge, pick, random_bytes, show_bytes, Interface, Live, Operation, Resource, Run, Step,
+    MAX_LIVE, MEMORY_LIMIT,
+};
 use crate::exports::memkit::core::chunks::Span;
 use crate::{crc32c, Error, LimitExceeded, OutOfBounds};
 
@@ -189,7 +192,7 @@ impl Run {
         })
     }
 
-    pub(super) fn chunks_constructor(&mut self) -> Step<bool> {
+    fn chunks_constructor(&mut self) -> Step<bool> {
         if self.handles.assemblers.len() >= MAX_LIVE {
             return Ok(false);
         }
@@ -217,7 +220,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn chunks_create(&mut self) -> Step<bool> {
+    fn chunks_create(&mut self) -> Step<bool> {
         if self.handles.assemblers.len() >= MAX_LIVE {
             return Ok(false);
         }
@@ -368,15 +371,15 @@ impl Run {
         }
     }
 
-    pub(super) fn chunks_append(&mut self) -> Step<bool> {
+    fn chunks_append(&mut self) -> Step<bool> {
         self.chunks_write("chunk-assembler.append", true)
     }
 
-    pub(super) fn chunks_write_at(&mut self) -> Step<bool> {
+    fn chunks_write_at(&mut self) -> Step<bool> {
         self.chunks_write("chunk-assembler.write-at", false)
     }
 
-    pub(super) fn chunks_received(&mut self) -> Step<bool> {
+    fn chunks_received(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.assemblers) else {
             return Ok(false);
         };
@@ -391,7 +394,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn chunks_total_size(&mut self) -> Step<bool> {
+    fn chunks_total_size(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.assemblers) else {
             return Ok(false);
         };
@@ -408,7 +411,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn chunks_progress(&mut self) -> Step<bool> {
+    fn chunks_progress(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.assemblers) else {
             return Ok(false);
         };
@@ -428,7 +431,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn chunks_is_complete(&mut self) -> Step<bool> {
+    fn chunks_is_complete(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.assemblers) else {
             return Ok(false);
         };
@@ -451,7 +454,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn chunks_missing(&mut self) -> Step<bool> {
+    fn chunks_missing(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.assemblers) else {
             return Ok(false);
         };
@@ -478,7 +481,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn chunks_finish(&mut self) -> Step<bool> {
+    fn chunks_finish(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.assemblers) else {
             return Ok(false);
         };
@@ -510,3 +513,26 @@ impl Run {
         Ok(true)
     }
 }
+
+/// chunk-assembler: each operation and the functions it drives, and where its handles
+/// live.
+pub(super) const INTERFACE: Interface = Interface {
+    resources: &[
+        Resource {
+            name: "chunk-assembler",
+            live: |handles| &mut handles.assemblers,
+        },
+    ],
+    operations: &[
+        Operation::new(&["chunk-assembler.constructor"], Run::chunks_constructor, 2),
+        Operation::new(&["chunk-assembler.create"], Run::chunks_create, 3),
+        Operation::new(&["chunk-assembler.append"], Run::chunks_append, 6),
+        Operation::new(&["chunk-assembler.write-at"], Run::chunks_write_at, 10),
+        Operation::new(&["chunk-assembler.received"], Run::chunks_received, 2),
+        Operation::new(&["chunk-assembler.total-size"], Run::chunks_total_size, 1),
+        Operation::new(&["chunk-assembler.progress"], Run::chunks_progress, 2),
+        Operation::new(&["chunk-assembler.is-complete"], Run::chunks_is_complete, 2),
+        Operation::new(&["chunk-assembler.missing"], Run::chunks_missing, 3),
+        Operation::new(&["chunk-assembler.finish"], Run::chunks_finish, 3),
+    ],
+};

@@ -2,7 +2,9 @@
 
 use fastrand::Rng;
 
-use super::{close, edge, in_bounds, pick, Live, Run, Step, MAX_LIVE};
+use super::{
+    close, edge, in_bounds, pick, Interface, Live, Operation, Resource, Run, Step, MAX_LIVE,
+};
 use crate::exports::memkit::core::floats::UnaryOp;
 use crate::Error;
 
@@ -68,7 +70,7 @@ impl Run {
         Ok((0..len).map(|_| float32(&mut self.rng)).collect())
     }
 
-    pub(super) fn floats_constructor(&mut self) -> Step<bool> {
+    fn floats_constructor(&mut self) -> Step<bool> {
         if self.handles.floats.len() >= MAX_LIVE {
             return Ok(false);
         }
@@ -84,7 +86,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn floats_from_list(&mut self) -> Step<bool> {
+    fn floats_from_list(&mut self) -> Step<bool> {
         if self.handles.floats.len() >= MAX_LIVE {
             return Ok(false);
         }
@@ -100,7 +102,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn floats_len(&mut self) -> Step<bool> {
+    fn floats_len(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.floats) else {
             return Ok(false);
         };
@@ -113,7 +115,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn floats_set(&mut self) -> Step<bool> {
+    fn floats_set(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.floats) else {
             return Ok(false);
         };
@@ -129,7 +131,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn floats_append(&mut self) -> Step<bool> {
+    fn floats_append(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.floats) else {
             return Ok(false);
         };
@@ -156,7 +158,7 @@ impl Run {
     }
 
     /// `take` consumes the handle and answers with every float, allocating nothing.
-    pub(super) fn floats_take(&mut self) -> Step<bool> {
+    fn floats_take(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.floats) else {
             return Ok(false);
         };
@@ -181,7 +183,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn floats_to_list(&mut self) -> Step<bool> {
+    fn floats_to_list(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.floats) else {
             return Ok(false);
         };
@@ -215,7 +217,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn floats_read(&mut self) -> Step<bool> {
+    fn floats_read(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.floats) else {
             return Ok(false);
         };
@@ -251,7 +253,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn floats_process(&mut self) -> Step<bool> {
+    fn floats_process(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.floats) else {
             return Ok(false);
         };
@@ -263,7 +265,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn floats_apply(&mut self) -> Step<bool> {
+    fn floats_apply(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.floats) else {
             return Ok(false);
         };
@@ -297,7 +299,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn floats_scale(&mut self) -> Step<bool> {
+    fn floats_scale(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.floats) else {
             return Ok(false);
         };
@@ -314,7 +316,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn floats_sum(&mut self) -> Step<bool> {
+    fn floats_sum(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.floats) else {
             return Ok(false);
         };
@@ -332,7 +334,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn floats_stats(&mut self) -> Step<bool> {
+    fn floats_stats(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.floats) else {
             return Ok(false);
         };
@@ -367,7 +369,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn floats_dot(&mut self) -> Step<bool> {
+    fn floats_dot(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.floats) else {
             return Ok(false);
         };
@@ -410,3 +412,29 @@ impl Run {
         Ok(true)
     }
 }
+
+/// float-buffer: each operation and the functions it drives, and where its handles live.
+pub(super) const INTERFACE: Interface = Interface {
+    resources: &[
+        Resource {
+            name: "float-buffer",
+            live: |handles| &mut handles.floats,
+        },
+    ],
+    operations: &[
+        Operation::new(&["float-buffer.constructor"], Run::floats_constructor, 2),
+        Operation::new(&["float-buffer.from-list"], Run::floats_from_list, 3),
+        Operation::new(&["float-buffer.len"], Run::floats_len, 2),
+        Operation::new(&["float-buffer.set"], Run::floats_set, 3),
+        Operation::new(&["float-buffer.append"], Run::floats_append, 4),
+        Operation::new(&["float-buffer.to-list"], Run::floats_to_list, 3),
+        Operation::new(&["float-buffer.take"], Run::floats_take, 2),
+        Operation::new(&["float-buffer.read"], Run::floats_read, 3),
+        Operation::new(&["float-buffer.process"], Run::floats_process, 2),
+        Operation::new(&["float-buffer.apply"], Run::floats_apply, 3),
+        Operation::new(&["float-buffer.scale"], Run::floats_scale, 2),
+        Operation::new(&["float-buffer.sum"], Run::floats_sum, 2),
+        Operation::new(&["float-buffer.stats"], Run::floats_stats, 2),
+        Operation::new(&["float-buffer.dot"], Run::floats_dot, 2),
+    ],
+};

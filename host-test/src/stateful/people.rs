@@ -4,7 +4,7 @@
 use fastrand::Rng;
 
 use super::text::{show_text, text};
-use super::{clip, Refusal, Run, Step};
+use super::{clip, Interface, Operation, Refusal, Run, Step};
 use crate::exports::memkit::core::people::{Company, JsonError, Person};
 use crate::{HostStore, Memkit};
 
@@ -255,7 +255,7 @@ impl Run {
         }
     }
 
-    pub(super) fn person_to_json(&mut self) -> Step<bool> {
+    fn person_to_json(&mut self) -> Step<bool> {
         let p = self.person();
         self.begin(format!("people.person-to-json({p:?})"));
         let got = self.call("people.person-to-json", |s, m| {
@@ -289,7 +289,7 @@ impl Run {
         Ok(())
     }
 
-    pub(super) fn person_from_json(&mut self) -> Step<bool> {
+    fn person_from_json(&mut self) -> Step<bool> {
         let p = self.person();
         let max_depth = self.max_depth();
         let rng = &mut self.rng;
@@ -337,7 +337,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn company_to_json(&mut self) -> Step<bool> {
+    fn company_to_json(&mut self) -> Step<bool> {
         let c = self.company()?;
         self.begin(format!(
             "people.company-to-json({:?}, {}, {} employees)",
@@ -376,7 +376,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn company_from_json(&mut self) -> Step<bool> {
+    fn company_from_json(&mut self) -> Step<bool> {
         let c = self.company()?;
         let max_depth = self.max_depth();
         let rng = &mut self.rng;
@@ -414,3 +414,22 @@ impl Run {
         })
     }
 }
+
+/// people: each operation and the functions it drives.
+pub(super) const INTERFACE: Interface = Interface {
+    resources: &[],
+    operations: &[
+        Operation::new(
+            &["people.person-to-json", "people.person-from-json"],
+            Run::person_to_json,
+            2,
+        ),
+        Operation::new(&["people.person-from-json"], Run::person_from_json, 4),
+        Operation::new(
+            &["people.company-to-json", "people.company-from-json"],
+            Run::company_to_json,
+            2,
+        ),
+        Operation::new(&["people.company-from-json"], Run::company_from_json, 3),
+    ],
+};

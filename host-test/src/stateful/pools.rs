@@ -4,7 +4,10 @@
 use fastrand::Rng;
 
 use super::bytes::BytesModel;
-use super::{close, pick, same_f64, Live, Run, Step, MAX_LIVE, MEMORY_LIMIT};
+use super::{
+    close, pick, same_f64, Interface, Live, Operation, Resource, Run, Step, MAX_LIVE,
+    MEMORY_LIMIT,
+};
 use crate::exports::memkit::core::pools::{Point3d, PoolStats};
 use crate::{Error, LimitExceeded, MIB};
 
@@ -99,7 +102,7 @@ fn point3d(rng: &mut Rng) -> Point3d {
 }
 
 impl Run {
-    pub(super) fn pool_constructor(&mut self) -> Step<bool> {
+    fn pool_constructor(&mut self) -> Step<bool> {
         if self.handles.buffer_pools.len() >= MAX_LIVE {
             return Ok(false);
         }
@@ -117,7 +120,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn pool_with_classes(&mut self) -> Step<bool> {
+    fn pool_with_classes(&mut self) -> Step<bool> {
         if self.handles.buffer_pools.len() >= MAX_LIVE {
             return Ok(false);
         }
@@ -181,7 +184,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn pool_acquire(&mut self) -> Step<bool> {
+    fn pool_acquire(&mut self) -> Step<bool> {
         if self.handles.bytes.len() >= MAX_LIVE {
             return Ok(false);
         }
@@ -235,7 +238,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn pool_release(&mut self) -> Step<bool> {
+    fn pool_release(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.buffer_pools) else {
             return Ok(false);
         };
@@ -279,7 +282,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn pool_stats(&mut self) -> Step<bool> {
+    fn pool_stats(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.buffer_pools) else {
             return Ok(false);
         };
@@ -292,7 +295,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn point_constructor(&mut self) -> Step<bool> {
+    fn point_constructor(&mut self) -> Step<bool> {
         if self.handles.points.len() >= MAX_LIVE {
             return Ok(false);
         }
@@ -310,7 +313,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn point_coordinate(&mut self) -> Step<bool> {
+    fn point_coordinate(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.points) else {
             return Ok(false);
         };
@@ -336,7 +339,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn point_reset(&mut self) -> Step<bool> {
+    fn point_reset(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.points) else {
             return Ok(false);
         };
@@ -354,7 +357,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn point_distance_to(&mut self) -> Step<bool> {
+    fn point_distance_to(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.points) else {
             return Ok(false);
         };
@@ -371,7 +374,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn point_to_record(&mut self) -> Step<bool> {
+    fn point_to_record(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.points) else {
             return Ok(false);
         };
@@ -387,7 +390,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn point_pool_constructor(&mut self) -> Step<bool> {
+    fn point_pool_constructor(&mut self) -> Step<bool> {
         if self.handles.point_pools.len() >= MAX_LIVE {
             return Ok(false);
         }
@@ -406,7 +409,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn point_pool_get(&mut self) -> Step<bool> {
+    fn point_pool_get(&mut self) -> Step<bool> {
         if self.handles.points.len() >= MAX_LIVE {
             return Ok(false);
         }
@@ -429,7 +432,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn point_pool_put(&mut self) -> Step<bool> {
+    fn point_pool_put(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.point_pools) else {
             return Ok(false);
         };
@@ -463,7 +466,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn point_pool_size(&mut self) -> Step<bool> {
+    fn point_pool_size(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.point_pools) else {
             return Ok(false);
         };
@@ -476,7 +479,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn path_length(&mut self) -> Step<bool> {
+    fn path_length(&mut self) -> Step<bool> {
         // 24 bytes a point in the canonical ABI.
         let count = self.size()? / 24;
         let points: Vec<Point3d> = (0..count).map(|_| point3d(&mut self.rng)).collect();
@@ -498,7 +501,7 @@ impl Run {
     }
 
     /// `path-length-xyz` over interleaved coordinates, a partial point now and then.
-    pub(super) fn path_length_xyz(&mut self) -> Step<bool> {
+    fn path_length_xyz(&mut self) -> Step<bool> {
         // 8 bytes a coordinate.
         let count = self.size()? / 24;
         let points: Vec<Point3d> = (0..count).map(|_| point3d(&mut self.rng)).collect();
@@ -539,3 +542,44 @@ impl Run {
         Ok(true)
     }
 }
+
+/// buffer-pool, point, point-pool and the path lengths: each operation and the functions it
+/// drives, and where the handles live.
+pub(super) const INTERFACE: Interface = Interface {
+    resources: &[
+        Resource {
+            name: "buffer-pool",
+            live: |handles| &mut handles.buffer_pools,
+        },
+        Resource {
+            name: "point",
+            live: |handles| &mut handles.points,
+        },
+        Resource {
+            name: "point-pool",
+            live: |handles| &mut handles.point_pools,
+        },
+    ],
+    operations: &[
+        Operation::new(&["buffer-pool.constructor"], Run::pool_constructor, 1),
+        Operation::new(&["buffer-pool.with-classes"], Run::pool_with_classes, 2),
+        Operation::new(&["buffer-pool.acquire"], Run::pool_acquire, 5),
+        Operation::new(
+            &["buffer-pool.release", "buffer-pool.stats", "byte-buffer.capacity"],
+            Run::pool_release,
+            5,
+        ),
+        Operation::new(&["buffer-pool.stats"], Run::pool_stats, 2),
+        Operation::new(&["point.constructor"], Run::point_constructor, 2),
+        Operation::new(&["point.x", "point.y", "point.z"], Run::point_coordinate, 3),
+        Operation::new(&["point.reset"], Run::point_reset, 2),
+        Operation::new(&["point.distance-to"], Run::point_distance_to, 2),
+        Operation::new(&["point.to-record"], Run::point_to_record, 2),
+        Operation::new(&["point-pool.constructor"], Run::point_pool_constructor, 1),
+        Operation::new(&["point-pool.get"], Run::point_pool_get, 3),
+        Operation::new(&["point-pool.put", "point-pool.size"], Run::point_pool_put, 3),
+        Operation::new(&["point-pool.size"], Run::point_pool_size, 1),
+        Operation::new(&["pools.path-length"], Run::path_length, 2),
+        Operation::new(&["pools.path-length-xyz"], Run::path_length_xyz, 2),
+    ],
+};

@@ -6,7 +6,8 @@ use std::collections::VecDeque;
 use fastrand::Rng;
 
 use super::{
-    clip, pick, random_bytes, show_bytes, Live, Refusal, Run, Step, MAX_LIVE, SMALL_ARGUMENT,
+    clip, pick, random_bytes, show_bytes, Interface, Live, Operation, Refusal, Resource, Run,
+    Step, MAX_LIVE, SMALL_ARGUMENT,
 };
 use crate::exports::memkit::core::records::{
     ChecksumKind, ChecksumMismatch, DecodeError, LengthMismatch,
@@ -174,7 +175,7 @@ fn checksum_kind(rng: &mut Rng) -> ChecksumKind {
 }
 
 impl Run {
-    pub(super) fn records_constructor(&mut self) -> Step<bool> {
+    fn records_constructor(&mut self) -> Step<bool> {
         if self.handles.records.len() >= MAX_LIVE {
             return Ok(false);
         }
@@ -190,7 +191,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn records_set_header(&mut self) -> Step<bool> {
+    fn records_set_header(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.records) else {
             return Ok(false);
         };
@@ -217,7 +218,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn records_set_payload(&mut self) -> Step<bool> {
+    fn records_set_payload(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.records) else {
             return Ok(false);
         };
@@ -238,7 +239,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn records_header(&mut self) -> Step<bool> {
+    fn records_header(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.records) else {
             return Ok(false);
         };
@@ -258,7 +259,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn records_payload(&mut self) -> Step<bool> {
+    fn records_payload(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.records) else {
             return Ok(false);
         };
@@ -279,7 +280,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn records_checksum(&mut self) -> Step<bool> {
+    fn records_checksum(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.records) else {
             return Ok(false);
         };
@@ -297,7 +298,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn records_serialize(&mut self) -> Step<bool> {
+    fn records_serialize(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.records) else {
             return Ok(false);
         };
@@ -364,7 +365,7 @@ impl Run {
         Ok((data, kind))
     }
 
-    pub(super) fn records_deserialize(&mut self) -> Step<bool> {
+    fn records_deserialize(&mut self) -> Step<bool> {
         if self.handles.records.len() >= MAX_LIVE {
             return Ok(false);
         }
@@ -387,7 +388,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn reader_constructor(&mut self) -> Step<bool> {
+    fn reader_constructor(&mut self) -> Step<bool> {
         if self.handles.readers.len() >= MAX_LIVE {
             return Ok(false);
         }
@@ -460,7 +461,7 @@ impl Run {
         Ok(())
     }
 
-    pub(super) fn reader_feed(&mut self) -> Step<bool> {
+    fn reader_feed(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.readers) else {
             return Ok(false);
         };
@@ -548,7 +549,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn reader_buffered(&mut self) -> Step<bool> {
+    fn reader_buffered(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.readers) else {
             return Ok(false);
         };
@@ -561,7 +562,7 @@ impl Run {
         Ok(true)
     }
 
-    pub(super) fn reader_finish(&mut self) -> Step<bool> {
+    fn reader_finish(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.readers) else {
             return Ok(false);
         };
@@ -574,3 +575,36 @@ impl Run {
         Ok(true)
     }
 }
+
+/// binary-record and record-reader: each operation and the functions it drives, and
+/// where their handles live.
+pub(super) const INTERFACE: Interface = Interface {
+    resources: &[
+        Resource {
+            name: "binary-record",
+            live: |handles| &mut handles.records,
+        },
+        Resource {
+            name: "record-reader",
+            live: |handles| &mut handles.readers,
+        },
+    ],
+    operations: &[
+        Operation::new(&["binary-record.constructor"], Run::records_constructor, 2),
+        Operation::new(&["binary-record.set-header"], Run::records_set_header, 3),
+        Operation::new(&["binary-record.set-payload"], Run::records_set_payload, 3),
+        Operation::new(&["binary-record.header"], Run::records_header, 2),
+        Operation::new(&["binary-record.payload"], Run::records_payload, 2),
+        Operation::new(&["binary-record.checksum"], Run::records_checksum, 2),
+        Operation::new(&["binary-record.serialize"], Run::records_serialize, 2),
+        Operation::new(&["binary-record.deserialize"], Run::records_deserialize, 5),
+        Operation::new(&["record-reader.constructor"], Run::reader_constructor, 2),
+        Operation::new(
+            &["record-reader.feed", "record-reader.buffered", "record-reader.finish"],
+            Run::reader_feed,
+            10,
+        ),
+        Operation::new(&["record-reader.buffered"], Run::reader_buffered, 2),
+        Operation::new(&["record-reader.finish"], Run::reader_finish, 2),
+    ],
+};

@@ -2,7 +2,7 @@
 
 use fastrand::Rng;
 
-use super::{Run, Step};
+use super::{Interface, Operation, Run, Step};
 
 fn ascii_swap_case(s: &str) -> String {
     s.chars()
@@ -40,7 +40,7 @@ pub(super) fn text(rng: &mut Rng, max_chars: usize) -> String {
 }
 
 impl Run {
-    pub(super) fn text_swap_case(&mut self) -> Step<bool> {
+    fn text_swap_case(&mut self) -> Step<bool> {
         let max_chars = self.size()? / 2;
         let mut input = text(&mut self.rng, max_chars);
         let mut room = self.list_room(input.len())?;
@@ -62,3 +62,11 @@ impl Run {
         Ok(true)
     }
 }
+
+/// text: its one operation.
+pub(super) const INTERFACE: Interface = Interface {
+    resources: &[],
+    operations: &[
+        Operation::new(&["text.swap-case"], Run::text_swap_case, 3),
+    ],
+};

@@ -1,6 +1,9 @@
 use std::time::Duration;
 
-use host_test::stateful::{fuzz, Report, Settings};
+use host_test::stateful::{
+    exports, fuzz, undriven_functions, unexported_functions, unexported_resources,
+    unheld_resources, Report, Settings,
+};
 
 /// Runs `seeds` seeds from `first_seed` within `budget` and fails with the first finding,
 /// which names the seed that replays it (`cargo run --release -p host-test --bin fuzz-host --
@@ -32,7 +35,11 @@ fn random_calls_with_memory_squeezed_never_trap_and_agree_with_the_model() {
         report.out_of_memory_answers > 0,
         "no call ran out of memory: {report}"
     );
-    assert_eq!(report.uncalled(), Vec::<&str>::new(), "{report}");
+    assert_eq!(
+        report.uncalled(),
+        Vec::<String>::new(),
+        "exported functions this run did not call\n{report}"
+    );
 }
 
 #[test]
@@ -53,5 +60,44 @@ fn a_seed_replays_the_same_calls() {
             again.out_of_memory_answers,
             again.squeezes
         )
+    );
+}
+
+#[test]
+fn every_exported_function_has_an_operation() {
+    let exported = exports().functions;
+    eprintln!("memkit exports {} functions", exported.len());
+    assert!(
+        exported.contains("memory.info") && exported.contains("byte-buffer.constructor"),
+        "the exports read from the component miss what memkit certainly has: {exported:?}"
+    );
+    assert_eq!(
+        undriven_functions(),
+        Vec::<String>::new(),
+        "exported functions no operation drives: add each to an operation in the `INTERFACE` \
+         of host-test/src/stateful/<interface>.rs"
+    );
+}
+
+#[test]
+fn every_function_an_operation_drives_is_exported() {
+    assert_eq!(
+        unexported_functions(),
+        Vec::<&str>::new(),
+        "functions operations drive that memkit does not export"
+    );
+}
+
+#[test]
+fn the_driver_keeps_handles_of_every_exported_resource_and_no_other() {
+    assert_eq!(
+        unheld_resources(),
+        Vec::<String>::new(),
+        "exported resources whose handles the driver never holds (nor drops)"
+    );
+    assert_eq!(
+        unexported_resources(),
+        Vec::<&str>::new(),
+        "resources the driver keeps handles of that memkit does not export"
     );
 }
