@@ -452,41 +452,44 @@ fn function_name(interface: Option<&str>, name: &str) -> String {
 
 /// The functions memkit exports that no operation drives.
 pub fn undriven_functions() -> Vec<String> {
-    let driven = driven_functions();
-    exports()
-        .functions
-        .into_iter()
-        .filter(|function| !driven.contains(function.as_str()))
-        .collect()
+    compare(exports().functions, driven_functions()).0
 }
 
 /// The functions operations drive that memkit does not export.
 pub fn unexported_functions() -> Vec<&'static str> {
-    let exported = exports().functions;
-    driven_functions()
-        .into_iter()
-        .filter(|function| !exported.contains(*function))
-        .collect()
+    compare(exports().functions, driven_functions()).1
 }
 
 /// The resources memkit exports whose handles the driver does not keep: it would never hold,
 /// pass or drop one.
 pub fn unheld_resources() -> Vec<String> {
-    let held: BTreeSet<&str> = every_resource().map(|resource| resource.name).collect();
-    exports()
-        .resources
-        .into_iter()
-        .filter(|resource| !held.contains(resource.as_str()))
-        .collect()
+    compare(exports().resources, held_resources()).0
 }
 
 /// The resources the driver keeps handles of that memkit does not export.
 pub fn unexported_resources() -> Vec<&'static str> {
-    let exported = exports().resources;
-    every_resource()
-        .map(|resource| resource.name)
+    compare(exports().resources, held_resources()).1
+}
+
+fn held_resources() -> BTreeSet<&'static str> {
+    every_resource().map(|resource| resource.name).collect()
+}
+
+/// The names only memkit exports, and the names only the driver declares.
+fn compare(
+    exported: BTreeSet<String>,
+    declared: BTreeSet<&'static str>,
+) -> (Vec<String>, Vec<&'static str>) {
+    let only_exported = exported
+        .iter()
+        .filter(|name| !declared.contains(name.as_str()))
+        .cloned()
+        .collect();
+    let only_declared = declared
+        .into_iter()
         .filter(|name| !exported.contains(*name))
-        .collect()
+        .collect();
+    (only_exported, only_declared)
 }
 
 // ---------------------------------------------------------------------------------------------
