@@ -35,17 +35,23 @@ pub enum Error {
     Invalid(String),
 }
 
+/// The WIT case, then its values: `out-of-bounds: offset 7, len 2, buffer size 8`. The JS
+/// package formats the same values into the same text (`describeError` in
+/// `js/src/errors.js`; `tests/error_texts.rs` checks every case of every error type).
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Error::OutOfBounds { offset, len, size } => {
-                write!(f, "range {offset}+{len} is outside a size of {size}")
-            }
+            Error::OutOfBounds { offset, len, size } => write!(
+                f,
+                "out-of-bounds: offset {offset}, len {len}, buffer size {size}"
+            ),
             Error::TooLarge { requested, limit } => {
-                write!(f, "{requested} is over the limit of {limit}")
+                write!(f, "too-large: requested {requested}, limit {limit}")
             }
-            Error::OutOfMemory(bytes) => write!(f, "could not allocate {bytes} bytes"),
-            Error::Invalid(why) => write!(f, "invalid input: {why}"),
+            Error::OutOfMemory(bytes) => {
+                write!(f, "out-of-memory: could not allocate {bytes} bytes")
+            }
+            Error::Invalid(why) => write!(f, "invalid: {why}"),
         }
     }
 }

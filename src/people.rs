@@ -12,17 +12,16 @@
 //! into a [`TryVecWriter`]; parsed strings and the employee list are reserved fallibly
 //! (through [`crate::alloc`]); serde_json's own scratch buffer (used only for strings with
 //! escapes, and never longer than twice the document) is made room for before parsing a
-//! document that has a backslash. Running out of memory is `out-of-memory` when writing and a
-//! [`JsonError`] whose message starts with [`OUT_OF_MEMORY`] when parsing.
+//! document that has a backslash. Running out of memory is `out-of-memory` when writing and
+//! [`JsonError::OutOfMemory`] when parsing.
 
-use serde::de::{Deserializer, Error as _, SeqAccess, Visitor};
+use std::cell::Cell;
+
+use serde::de::{Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::alloc::{make_room, try_grow, try_with_capacity, TryVecWriter};
-use crate::error::{len_u32, Error};
-
-/// How the message of a [`JsonError`] caused by a full heap starts.
-pub const OUT_OF_MEMORY: &str = "out of memory";
+use crate::error::Error;
 
 /// A person. Mirrors WIT `people.person`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,32 +50,37 @@ pub struct Company {
     pub founded_year: u32,
 }
 
-/// Why a document did not parse. Mirrors WIT `people.json-error`.
+/// Why a document was not read. Mirrors WIT `people.json-error` case for case.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct JsonError {
-    /// What was wrong, in serde_json's words; it starts with [`OUT_OF_MEMORY`] when the heap
-    /// was full.
-    pub message: String,
-    /// 1-based line of the error.
-    pub line: u32,
-    /// 1-based column of the error; 0 before the first character of a line (empty input).
-    pub column: u32,
+pub enum JsonError {
+    /// Not the record asked for: malformed JSON, a missing key, a mistyped value, a number
+    /// out of its range. Mirrors WIT `people.invalid-document`.
+    Invalid {
+        /// What was wrong, in serde_json's words.
+        message: String,
+        /// 1-based line of the error.
+        line: u32,
+        /// 1-based column of the error; 0 before the first character of a line (empty input).
+        column: u32,
+    },
+    /// The allocator could not provide this many bytes (clamped to `u32::MAX`).
+    OutOfMemory(u32),
 }
 
-impl JsonError {
-    /// A full heap before parsing started: there is no position yet.
-    fn out_of_memory(bytes: u32) -> Self {
-        Self {
-            message: format!("{OUT_OF_MEMORY}: could not allocate {bytes} bytes"),
-            line: 1,
-            column: 0,
+impl std::fmt::Display for JsonError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            JsonError::Invalid { message, .. } => write!(f, "invalid: {message}"),
+            JsonError::OutOfMemory(bytes) => write!(f, "{}", Error::OutOfMemory(*bytes)),
         }
     }
 }
 
+impl std::error::Error for JsonError {}
+
 impl From<serde_json::Error> for JsonError {
     fn from(error: serde_json::Error) -> Self {
-        Self {
+        JsonError::Invalid {
             line: u32::try_from(error.line()).unwrap_or(u32::MAX),
             column: u32::try_from(error.column()).unwrap_or(u32::MAX),
             message: error.to_string(),
@@ -84,10 +88,35 @@ impl From<serde_json::Error> for JsonError {
     }
 }
 
-fn oom_message<E: serde::de::Error>(bytes: usize) -> E {
-    E::custom(format_args!(
-        "{OUT_OF_MEMORY}: could not allocate {bytes} bytes"
-    ))
+/// A refusal from the fallible helpers: `out-of-memory` as is; anything else (a list past
+/// `u32::MAX` elements) is an invalid document, with no position.
+impl From<Error> for JsonError {
+    fn from(error: Error) -> Self {
+        match error {
+            Error::OutOfMemory(bytes) => JsonError::OutOfMemory(bytes),
+            other => JsonError::Invalid {
+                message: other.to_string(),
+                line: 1,
+                column: 0,
+            },
+        }
+    }
+}
+
+thread_local! {
+    /// The bytes an allocation inside the parse under way could not get. serde_json turns a
+    /// visitor's error into text with a position, so the visitors leave the typed answer here
+    /// for [`from_json`], which clears it before each parse.
+    static PARSE_OUT_OF_MEMORY: Cell<Option<u32>> = const { Cell::new(None) };
+}
+
+/// A visitor's answer to a refused allocation: an `out-of-memory` for [`from_json`] to
+/// report, or, for any other refusal, serde's error with the refusal's text.
+fn refused<E: serde::de::Error>(error: Error) -> E {
+    if let Error::OutOfMemory(bytes) = error {
+        PARSE_OUT_OF_MEMORY.set(Some(bytes));
+    }
+    E::custom(error)
 }
 
 /// A string field copied into a fallibly reserved `String`.
@@ -99,7 +128,7 @@ fn try_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::E
             f.write_str("a string")
         }
         fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<String, E> {
-            crate::alloc::try_string(text).map_err(|_| oom_message(text.len()))
+            crate::alloc::try_string(text).map_err(refused)
         }
     }
     deserializer.deserialize_str(TryString)
@@ -116,9 +145,7 @@ fn try_people<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Person>,
         fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Vec<Person>, S::Error> {
             let mut people = Vec::new();
             while let Some(person) = seq.next_element::<Person>()? {
-                try_grow(&mut people, 1).map_err(|_| {
-                    S::Error::custom(format_args!("{OUT_OF_MEMORY}: the employee list"))
-                })?;
+                try_grow(&mut people, 1).map_err(refused)?;
                 people.push(person);
             }
             Ok(people)
@@ -145,10 +172,13 @@ fn to_json(value: &impl Serialize, size_hint: usize) -> Result<String, Error> {
 /// escapes (the only case serde_json copies a string before handing it over).
 fn from_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, JsonError> {
     if json.as_bytes().contains(&b'\\') {
-        let scratch = json.len().saturating_mul(2);
-        make_room(scratch).map_err(|_| JsonError::out_of_memory(len_u32(scratch)))?;
+        make_room(json.len().saturating_mul(2))?;
     }
-    Ok(serde_json::from_str(json)?)
+    PARSE_OUT_OF_MEMORY.set(None);
+    serde_json::from_str(json).map_err(|error| match PARSE_OUT_OF_MEMORY.take() {
+        Some(bytes) => JsonError::OutOfMemory(bytes),
+        None => error.into(),
+    })
 }
 
 /// The person as compact JSON with the article's keys.
@@ -164,9 +194,10 @@ pub fn person_to_json(person: &Person) -> Result<String, Error> {
 /// Parses a person; unknown keys are ignored.
 ///
 /// # Errors
-/// A [`JsonError`] for malformed JSON, a missing key, a mistyped value or an age outside
-/// u32, with serde_json's message, line and column; for a full heap, one whose message starts
-/// with [`OUT_OF_MEMORY`] (line 1, column 0 when it happened before parsing).
+/// - [`JsonError::Invalid`] for malformed JSON, a missing key, a mistyped value or an age
+///   outside u32, with serde_json's message, line and column.
+/// - [`JsonError::OutOfMemory`]`(bytes)` when a string, the employee list or serde_json's
+///   scratch buffer cannot be reserved (`bytes`: the reservation that failed).
 pub fn person_from_json(json: &str) -> Result<Person, JsonError> {
     from_json(json)
 }
@@ -232,15 +263,24 @@ mod tests {
         assert_eq!(person_from_json(json).unwrap().name, "Ada");
     }
 
+    /// The message, line and column of an invalid document's error.
+    fn invalid(error: JsonError) -> (String, u32, u32) {
+        match error {
+            JsonError::Invalid {
+                message,
+                line,
+                column,
+            } => (message, line, column),
+            other => panic!("expected an invalid document, got {other:?}"),
+        }
+    }
+
     #[test]
     fn missing_keys_name_the_field() {
-        let error = person_from_json(r#"{"name":"Ada","age":36}"#).unwrap_err();
-        assert!(
-            error.message.contains("missing field `email`"),
-            "{}",
-            error.message
-        );
-        assert_eq!((error.line, error.column), (1, 23));
+        let (message, line, column) =
+            invalid(person_from_json(r#"{"name":"Ada","age":36}"#).unwrap_err());
+        assert!(message.contains("missing field `email`"), "{message}");
+        assert_eq!((line, column), (1, 23));
     }
 
     #[test]
@@ -248,8 +288,8 @@ mod tests {
         for age in ["4294967296", "-1", "36.5", "\"36\""] {
             let json =
                 format!("{{\n  \"name\": \"Ada\",\n  \"age\": {age},\n  \"email\": \"a@b\"\n}}");
-            let error = person_from_json(&json).unwrap_err();
-            assert_eq!(error.line, 3, "{age}: {}", error.message);
+            let (message, line, _) = invalid(person_from_json(&json).unwrap_err());
+            assert_eq!(line, 3, "{age}: {message}");
         }
         assert_eq!(
             person_from_json(r#"{"name":"A","age":4294967295,"email":""}"#)
@@ -271,8 +311,8 @@ mod tests {
         ] {
             assert!(person_from_json(json).is_err(), "{json:?}");
         }
-        let empty = person_from_json("").unwrap_err();
-        assert_eq!((empty.line, empty.column), (1, 0));
+        let (_, line, column) = invalid(person_from_json("").unwrap_err());
+        assert_eq!((line, column), (1, 0));
     }
 
     #[test]
@@ -283,12 +323,8 @@ mod tests {
         assert_eq!(person_from_json(&ignored).unwrap().name, "x");
         // Where a person is expected it is refused at the first level too deep.
         let typed = format!(r#"{{"name":"x","founded_year":1,"employees":[{open}{close}]}}"#);
-        let error = company_from_json(&typed).unwrap_err();
-        assert!(
-            error.message.contains("invalid type: sequence"),
-            "{}",
-            error.message
-        );
+        let (message, ..) = invalid(company_from_json(&typed).unwrap_err());
+        assert!(message.contains("invalid type: sequence"), "{message}");
     }
 
     proptest! {

@@ -17,9 +17,10 @@ use crate::error::{len_u32, Error};
 
 /// Length of a record's header, in bytes.
 pub const HEADER_LEN: usize = 16;
+/// Where the payload starts: after the header and the u32 length field.
+pub const PAYLOAD_AT: usize = HEADER_LEN + 4;
 /// Header, length field and checksum: the size of a record with an empty payload.
-pub const FRAME_OVERHEAD: usize = HEADER_LEN + 4 + 4;
-const PAYLOAD_AT: usize = HEADER_LEN + 4;
+pub const FRAME_OVERHEAD: usize = PAYLOAD_AT + 4;
 
 /// Why bytes are not a record. Mirrors WIT `records.decode-error`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,24 +50,34 @@ pub enum DecodeError {
     OutOfMemory(u32),
 }
 
+/// The WIT case, then its values, as [`Error`]'s `Display` writes them (and the JS package's
+/// `describeError`): `checksum-mismatch: stored 0x00000994, computed 0x000009b4`.
 impl std::fmt::Display for DecodeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            DecodeError::TooShort(n) => write!(f, "{n} bytes is shorter than a 24-byte record"),
+            DecodeError::TooShort(n) => write!(
+                f,
+                "too-short: {n} bytes, a record needs at least {FRAME_OVERHEAD}"
+            ),
             DecodeError::LengthMismatch {
                 declared,
                 available,
             } => write!(
                 f,
-                "payload length {declared} declared, {available} bytes available"
+                "length-mismatch: declared {declared} bytes, {available} available"
             ),
             DecodeError::ChecksumMismatch { expected, actual } => write!(
                 f,
-                "checksum mismatch: stored {expected:#010x}, computed {actual:#010x}"
+                "checksum-mismatch: stored {expected:#010x}, computed {actual:#010x}"
             ),
-            DecodeError::TrailingBytes(n) => write!(f, "{n} bytes after the checksum"),
-            DecodeError::PayloadTooLarge(n) => write!(f, "payload of {n} bytes is over the limit"),
-            DecodeError::OutOfMemory(n) => write!(f, "could not allocate {n} bytes"),
+            DecodeError::TrailingBytes(n) => {
+                write!(f, "trailing-bytes: {n} bytes after the checksum")
+            }
+            DecodeError::PayloadTooLarge(n) => write!(
+                f,
+                "payload-too-large: declared {n} bytes, over the reader's max-payload"
+            ),
+            DecodeError::OutOfMemory(n) => write!(f, "{}", Error::OutOfMemory(*n)),
         }
     }
 }

@@ -6,14 +6,14 @@ import wit_world
 from componentize_py_types import Err
 from wit_world import Badge
 from wit_world.imports import people, records, text
-from wit_world.imports.people import JsonError
+from wit_world.imports.people import JsonError_OutOfMemory
 from wit_world.imports.types import Error_OutOfMemory
 
 
 class WitWorld(wit_world.WitWorld):
     def make_badge(self, json: str) -> Badge:
-        # A document that is not a person raises Err(JsonError) here: it passes through as
-        # this function's own error, unchanged.
+        # A document that is not a person (or a full heap) raises Err(JsonError) here: it
+        # passes through as this function's own error, unchanged.
         person = people.person_from_json(json)
         try:
             document = people.person_to_json(person)
@@ -26,7 +26,8 @@ class WitWorld(wit_world.WitWorld):
                     checksum=record.checksum(),
                 )
         except Err as err:
-            # memkit ran out of memory: report it in this function's error type.
+            # memkit ran out of memory: report it in this function's error type, which has
+            # a case for it.
             if isinstance(err.value, Error_OutOfMemory):
-                raise Err(JsonError(f"out of memory: {err.value.value} bytes", 1, 0))
+                raise Err(JsonError_OutOfMemory(err.value.value))
             raise

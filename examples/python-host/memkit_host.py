@@ -16,9 +16,6 @@ from typing import Any
 import wasmtime
 import wasmtime.component as wc
 
-VERSION = "0.2.0"
-
-
 class MemkitError(Exception):
     """A typed error from memkit: `tag` is the WIT case (`out-of-bounds`, `checksum-mismatch`,
     ...) and `value` its payload (a record's fields as a dict, or a number)."""
@@ -30,8 +27,9 @@ class MemkitError(Exception):
 
 
 @dataclass
-class JsonError(Exception):
-    """memkit's `people.json-error`."""
+class InvalidDocument(Exception):
+    """memkit's `people.json-error` case `invalid`: a document that is not the record asked
+    for. (Its other case, `out-of-memory`, is raised as a `MemkitError` like every other.)"""
 
     message: str
     line: int
@@ -73,10 +71,16 @@ class Memkit:
             self.store.set_limits(memory_size=memory_limit)
         component = wc.Component.from_file(self.engine, str(path or default_component_path()))
         self.instance = wc.Linker(self.engine).instantiate(self.store, component)
+        # `memkit:core/<interface>@<version>` by interface: the version is the component's own.
+        self.interfaces = {
+            name.removeprefix("memkit:core/").split("@")[0]: name
+            for name in component.type.exports(self.engine)
+            if name.startswith("memkit:core/")
+        }
 
     def func(self, interface: str, name: str) -> Any:
         """The export `name` of `memkit:core/<interface>`, as a callable taking the arguments."""
-        index = self.instance.get_export_index(self.store, f"memkit:core/{interface}@{VERSION}")
+        index = self.instance.get_export_index(self.store, self.interfaces[interface])
         func = self.instance.get_func(self.store, self.instance.get_export_index(self.store, name, index))
         if func is None:
             raise LookupError(f"memkit:core/{interface} has no export {name}")
@@ -133,10 +137,14 @@ class Memkit:
         return result
 
     def company_from_json(self, json: str) -> dict:
-        # Both cases are records, so wasmtime-py answers with a variant tagged ok or err.
+        # wasmtime-py tags a variant only where its cases' Python types overlap: the result
+        # comes tagged ok or err (a record either way), the json-error as its bare payload (a
+        # record for `invalid`, a number of bytes for `out-of-memory`).
         result = self.func("people", "company-from-json")(json)
         if result.tag == "err":
-            raise JsonError(**_fields(result.payload))
+            if isinstance(result.payload, wc.Record):
+                raise InvalidDocument(**_fields(result.payload))
+            raise MemkitError("out-of-memory", result.payload)
         return _fields(result.payload)
 
     # --- chunks ----------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 import pytest
 
-from memkit_host import JsonError, Memkit, MemkitError
+from memkit_host import InvalidDocument, Memkit, MemkitError
 
 
 @pytest.fixture
@@ -48,9 +48,14 @@ def test_company_to_json_and_back(memkit):
     assert company["name"] == "Analytical"
     assert company["founded-year"] == 1843
     assert [p["name"] for p in company["employees"]] == ["Employee 0", "Employee 1", "Employee 2"]
-    with pytest.raises(JsonError) as error:
+    with pytest.raises(InvalidDocument) as error:
         memkit.company_from_json('{"name": 1}')
     assert (error.value.line, error.value.column) == (1, 10)
+    # A name that memory (capped at 16 MiB) cannot hold twice: json-error's out-of-memory case,
+    # with the bytes of the copy that failed.
+    with pytest.raises(MemkitError) as error:
+        memkit.company_from_json('{"name":"%s","founded_year":1,"employees":[]}' % ("n" * (8 << 20)))
+    assert (error.value.tag, error.value.value) == ("out-of-memory", 8 << 20)
 
 
 def test_chunk_assembler_fed_out_of_order(memkit):

@@ -13,7 +13,7 @@
 //!
 //! The driver also *squeezes* the instance ([`HostStore::squeeze`](crate::HostStore::squeeze): memory filled to its last bytes,
 //! the reserve intact) and later releases it. While squeezed, a call that may allocate may
-//! answer `out-of-memory` (or a `json-error` starting "out of memory", or `missing`'s first gap
+//! answer `out-of-memory` (also as `json-error`'s case of that name, or `missing`'s first gap
 //! alone) instead of the model's value, and must then change nothing. memory.wit promises a
 //! typed answer only to a call that starts with the reserve intact, so while squeezed the
 //! driver squeezes again whenever an earlier call drew the reserve. A list that does not fit in

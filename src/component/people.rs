@@ -4,7 +4,7 @@ use super::exports::memkit::core::people;
 use super::{Memkit, Result};
 use crate::alloc::abi::{self, AbiLayout, CopiedList};
 use crate::alloc::{make_room, try_map};
-use crate::people::{Company, JsonError, Person, OUT_OF_MEMORY};
+use crate::people::{Company, JsonError, Person};
 
 /// A `person` as the host places it: `name`, `age`, `email`.
 const LOWERED_PERSON: AbiLayout = abi::record(&[abi::STRING, abi::U32, abi::STRING]);
@@ -33,14 +33,9 @@ impl people::Guest for Memkit {
     }
     fn company_from_json(json: String) -> Result<people::Company, people::JsonError> {
         let c = crate::people::company_from_json(&json)?;
-        let out_of_memory = |error: crate::Error| people::JsonError {
-            message: format!("{OUT_OF_MEMORY}: {error}"),
-            line: 1,
-            column: 0,
-        };
-        let employees = try_map(c.employees, people::Person::from).map_err(out_of_memory)?;
+        let employees = try_map(c.employees, people::Person::from).map_err(JsonError::from)?;
         // The bindings copy the list once more to lower it: room first.
-        make_room(employees.len() * LOWERED_PERSON.size).map_err(out_of_memory)?;
+        make_room(employees.len() * LOWERED_PERSON.size).map_err(JsonError::from)?;
         Ok(people::Company {
             name: c.name,
             founded_year: c.founded_year,
@@ -71,10 +66,17 @@ impl From<Person> for people::Person {
 
 impl From<JsonError> for people::JsonError {
     fn from(e: JsonError) -> Self {
-        people::JsonError {
-            message: e.message,
-            line: e.line,
-            column: e.column,
+        match e {
+            JsonError::Invalid {
+                message,
+                line,
+                column,
+            } => people::JsonError::Invalid(people::InvalidDocument {
+                message,
+                line,
+                column,
+            }),
+            JsonError::OutOfMemory(bytes) => people::JsonError::OutOfMemory(bytes),
         }
     }
 }

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use wac_graph::types::Package;
+use wac_graph::types::{ItemKind, Package};
 use wac_graph::{CompositionGraph, EncodeOptions};
 
 use crate::build::{build, component_surface, componentize};
@@ -115,11 +115,16 @@ fn build_python_guest() -> Result<Vec<u8>> {
 }
 
 /// What `wac_graph::plug` does (each of memkit's exports that the consumer imports becomes
-/// that import; the consumer's exports become the composition's), and one thing more: the
-/// memkit interfaces plugged in are exported too. A consumer whose own exports use memkit's
-/// types (record-check's `check-error` holds a `decode-error`) needs it: an exported
-/// interface may only refer to types the component exports or imports, and plain `plug`
-/// leaves them internal ("instance not valid to be used as export").
+/// that import; the consumer's exports become the composition's), and two things more:
+/// - the memkit interfaces plugged in are exported too. A consumer whose own exports use
+///   memkit's types (record-check's `check-error` holds a `decode-error`) needs it: an
+///   exported interface may only refer to types the component exports or imports, and plain
+///   `plug` leaves them internal ("instance not valid to be used as export");
+/// - a type the consumer's world `use`s from memkit (python-guest's `json-error`) is taken
+///   from the memkit interface that defines it. Plain `plug` leaves it an import of the
+///   composition, rebuilt from its structure, and a type whose structure names another
+///   (`json-error`'s `invalid-document`) cannot be imported so ("type not valid to be used
+///   as import").
 fn plug_reexporting(
     graph: &mut CompositionGraph,
     plug: wac_graph::PackageId,
@@ -129,6 +134,12 @@ fn plug_reexporting(
     let socket_type = &graph.types()[graph[socket].ty()];
     let socket_imports: Vec<String> = socket_type.imports.keys().cloned().collect();
     let socket_exports: Vec<String> = socket_type.exports.keys().cloned().collect();
+    let imported_types: Vec<String> = socket_type
+        .imports
+        .iter()
+        .filter(|(_, kind)| matches!(kind, ItemKind::Type(_)))
+        .map(|(name, _)| name.clone())
+        .collect();
     let memkit = graph.instantiate(plug);
     let consumer = graph.instantiate(socket);
     // The re-exported interfaces refer to `types.error`. A consumer that uses none of the
@@ -153,6 +164,20 @@ fn plug_reexporting(
     }
     if plugged == 0 {
         return Err("the consumer imports nothing that memkit exports".into());
+    }
+    // A decoded component does not say which interface a world-level type came from, only
+    // its name: the plugged interface that exports a type of that name gives it (wac checks
+    // that the types agree).
+    for name in &imported_types {
+        let mut defining = socket_imports.iter().filter(|interface| {
+            matches!(plug_exports.get(*interface), Some(ItemKind::Instance(id))
+                if graph.types()[*id].exports.contains_key(name))
+        });
+        if let (Some(interface), None) = (defining.next(), defining.next()) {
+            let interface = graph.alias_instance_export(memkit, interface)?;
+            let ty = graph.alias_instance_export(interface, name)?;
+            graph.set_instantiation_argument(consumer, name, ty)?;
+        }
     }
     for name in &socket_exports {
         let export = graph.alias_instance_export(consumer, name)?;

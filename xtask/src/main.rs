@@ -27,6 +27,8 @@ mod readme;
 mod serve;
 mod test;
 mod util;
+#[cfg(test)]
+mod versions;
 
 /// Build automation for memkit.
 #[derive(Parser)]

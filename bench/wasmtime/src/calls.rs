@@ -31,7 +31,7 @@ const TINY_MODULE: &[u8] = &[
 /// `byte-buffer.len` as a typed function: a borrowed handle in, a `u32` back.
 type LenFunc = TypedFunc<(ResourceAny,), (u32,)>;
 
-const BYTES: &str = "memkit:core/bytes@0.2.0";
+const BYTES: &str = "memkit:core/bytes@0.3.0";
 
 /// The component instantiated in a plain `Store<()>` of an engine with some `Config`.
 struct Env {
@@ -158,7 +158,7 @@ impl Core {
             .get_typed_func::<i32, i32>(&mut store, &format!("{BYTES}#[constructor]byte-buffer"))?
             .call(&mut store, 0)?;
         let len = memkit.get_typed_func(&mut store, &format!("{BYTES}#[method]byte-buffer.len"))?;
-        let info = memkit.get_typed_func(&mut store, "memkit:core/memory@0.2.0#info")?;
+        let info = memkit.get_typed_func(&mut store, "memkit:core/memory@0.3.0#info")?;
         Ok(Self {
             store,
             empty,

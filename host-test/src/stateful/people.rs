@@ -5,27 +5,27 @@ use fastrand::Rng;
 
 use super::text::{show_text, text};
 use super::{clip, Interface, Operation, Refusal, Run, Step};
-use crate::exports::memkit::core::people::{Company, JsonError, Person};
+use crate::exports::memkit::core::people::{Company, InvalidDocument, JsonError, Person};
 use crate::{HostStore, Memkit};
 
 impl Refusal for JsonError {
     fn is_out_of_memory(&self) -> bool {
-        self.message.starts_with("out of memory")
+        matches!(self, JsonError::OutOfMemory(_))
     }
 
     /// The model knows that a document is malformed, not serde_json's words for it.
     fn agrees_with(&self, _want: &Self) -> bool {
-        !self.is_out_of_memory() && self.line >= 1 && !self.message.is_empty()
+        matches!(self, JsonError::Invalid(e) if e.line >= 1 && !e.message.is_empty())
     }
 }
 
-/// A malformed document: any json-error that is not about memory.
+/// A malformed document: any `invalid` json-error.
 fn any_json_error() -> JsonError {
-    JsonError {
+    JsonError::Invalid(InvalidDocument {
         message: String::new(),
         line: 0,
         column: 0,
-    }
+    })
 }
 
 /// `s` as a JSON string, escaped where JSON requires and, at random, where it allows.

@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use host_test::composed::python_guest::memkit::core::people::JsonError;
+use host_test::composed::python_guest::memkit::core::people::{InvalidDocument, JsonError};
 use host_test::composed::record_check::exports::memkit::record_check::check::{
     CheckError, Piece, Summary, UploadError,
 };
@@ -195,11 +195,11 @@ fn python_guest_carries_memkits_json_error_through() {
         .unwrap_err();
     assert_eq!(
         error,
-        JsonError {
+        JsonError::Invalid(InvalidDocument {
             message: "missing field `email` at line 1 column 23".into(),
             line: 1,
             column: 23,
-        }
+        })
     );
     // The instance keeps answering.
     let badge = guest
