@@ -175,6 +175,8 @@ fn every_error_case_is_written_with_its_display_for_js() {
         "errors": errors,
         "recordLayout": {
             "headerBytes": HEADER_LEN,
+            "lengthBytes": PAYLOAD_AT - HEADER_LEN,
+            "checksumBytes": FRAME_OVERHEAD - PAYLOAD_AT,
             "payloadOffset": PAYLOAD_AT,
             "overheadBytes": FRAME_OVERHEAD,
         },

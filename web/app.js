@@ -1,5 +1,7 @@
 // The demo page: one function per section, each calling memkit and rendering what came back.
 import * as memkit from './memkit/memkit.js';
+import { describeError } from './memkit/errors.js';
+import { recordLayout } from './memkit/record-layout.js';
 import { formatTime, runRounds, scenarios } from './bench/jobs.js';
 import { floatInput, floatJob } from './float-job.js';
 
@@ -7,12 +9,12 @@ const { memory, bytes, floats, text, people, records, pools, chunks } = memkit;
 const $ = (id) => document.getElementById(id);
 const MIB = 1 << 20;
 
-/** "tag {json}" for a memkit error (jco's ComponentError carries the WIT value as payload). */
-function describeError(error) {
-  const payload = error?.payload;
-  if (payload === undefined) return String(error);
-  if (payload.tag) return `${payload.tag} ${JSON.stringify(payload.val)}`;
-  return JSON.stringify(payload);
+/**
+ * What went wrong: a memkit error's WIT value (jco's ComponentError carries it as `payload`,
+ * and the worker posts it as such) in the package's words, any other error as it says.
+ */
+function errorText(error) {
+  return error?.payload === undefined ? String(error) : describeError(error.payload);
 }
 
 const hex = (n) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
@@ -43,7 +45,7 @@ function onClick(buttonId, output, action) {
     try {
       await action();
     } catch (error) {
-      output.textContent = `error: ${describeError(error)}`;
+      output.textContent = `error: ${errorText(error)}`;
       output.classList.add('error');
     } finally {
       $(buttonId).disabled = false;
@@ -106,7 +108,7 @@ onClick('bytes-run', $('bytes-result'), () => withHandles((own) => {
   try {
     buffer.read(0xffffffff, 2);
   } catch (error) {
-    lines.push(`read(4294967295, 2) → ${describeError(error)} (no trap; the buffer still answers: len ${buffer.len()})`);
+    lines.push(`read(4294967295, 2) → ${errorText(error)} (no trap; the buffer still answers: len ${buffer.len()})`);
   }
   const taken = bytes.ByteBuffer.take(buffer); // moves the bytes out and ends the handle
   lines.push(`take: ${taken.length.toLocaleString()} bytes moved out, the handle is gone`);
@@ -192,8 +194,7 @@ function parsePerson(json) {
     return `person → name ${JSON.stringify(person.name)}, age ${person.age}, email ${JSON.stringify(person.email)}\n` +
       `and back → ${people.personToJson(person)}`;
   } catch (error) {
-    const { message, line, column } = error.payload;
-    return `json-error at line ${line}, column ${column}: ${message}`;
+    return `json-error: ${errorText(error)}`;
   }
 }
 
@@ -227,8 +228,9 @@ onClick('json-company', $('json-result'), () => {
 let lastFrame;
 
 function renderFrame(frame) {
-  const payloadEnd = frame.length - 4;
-  const part = (i) => (i < 16 ? 'hdr' : i < 20 ? 'len' : i < payloadEnd ? 'pay' : 'sum');
+  const { headerBytes, payloadOffset, checksumBytes } = recordLayout;
+  const payloadEnd = frame.length - checksumBytes;
+  const part = (i) => (i < headerBytes ? 'hdr' : i < payloadOffset ? 'len' : i < payloadEnd ? 'pay' : 'sum');
   $('record-hex').innerHTML = [...frame]
     .map((b, i) => `<span class="${part(i)}">${b.toString(16).padStart(2, '0')}</span>`)
     .join('');
@@ -251,14 +253,13 @@ onClick('record-serialize', $('record-status'), () => withHandles((own) => {
 onClick('record-corrupt', $('record-status'), () => {
   if (!lastFrame) $('record-serialize').click();
   const corrupt = lastFrame.slice();
-  corrupt[20] ^= 0x20; // the first payload byte
+  corrupt[recordLayout.payloadOffset] ^= 0x20; // the first payload byte
   renderFrame(corrupt);
   try {
     records.BinaryRecord.deserialize(corrupt, $('record-kind').value)[Symbol.dispose]();
     $('record-status').textContent = 'the corrupted record was accepted (this should not happen)';
   } catch (error) {
-    const { tag, val } = error.payload;
-    $('record-status').textContent = `byte 20 flipped → ${tag}: stored ${hex(val.expected)}, computed ${hex(val.actual)}`;
+    $('record-status').textContent = `byte ${recordLayout.payloadOffset} flipped → ${errorText(error)}`;
     $('record-status').classList.add('error');
   }
 });
@@ -325,7 +326,7 @@ $('upload-file').addEventListener('change', async () => {
     status.textContent += `\nmemkit assembled ${received.toLocaleString()} bytes streamed in ${pieces} pieces ` +
       `and verified CRC-32C ${hex(crc)}: match`;
   } catch (error) {
-    status.textContent += `\nerror: ${describeError(error)}`;
+    status.textContent += `\nerror: ${errorText(error)}`;
     status.classList.add('error');
   }
 });

@@ -1,10 +1,12 @@
 // The composed record-check (memkit plugged into examples/record-check by `cargo xtask
-// compose`, transpiled by the same jco into dist-composed/) called from Node: a composition
-// works in JS like memkit itself. The records are made with the memkit package.
+// compose`, transpiled by the same jco into dist-composed/, its glue patched where the patches
+// apply) called from Node: a composition works in JS like memkit itself. The records are made
+// with the memkit package.
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import { recordLayout } from 'memkit/record-layout';
 import { serializedRecords } from './helpers.mjs';
-import { check } from '../dist-composed/record-check/record-check.js';
+import { bytes, check } from '../dist-composed/record-check/record-check.js';
 
 /** A stream of CRC-32C records with the given payloads (strings). */
 const stream = (...payloads) => serializedRecords(payloads.map((p) => new TextEncoder().encode(p)));
@@ -16,12 +18,13 @@ test('the composed record-check counts a valid stream', () => {
 
 test('a corrupted checksum comes back as a typed error with its offset', () => {
   const bad = stream('one', 'two', 'three');
-  bad[27 + 20] ^= 0x20;
+  const second = recordLayout.overheadBytes + 'one'.length; // where the second record starts
+  bad[second + recordLayout.payloadOffset] ^= 0x20;
   assert.throws(
     () => check.check(bad, 'crc32c'),
     (error) => {
       assert.equal(error.payload.error.tag, 'checksum-mismatch');
-      assert.equal(error.payload.offset, 27n);
+      assert.equal(error.payload.offset, BigInt(second));
       assert.equal(error.payload.recordsBefore, 1);
       return true;
     },
@@ -40,4 +43,16 @@ test('an upload in pieces, out of order, is assembled by memkit inside the compo
     assert.equal(error.payload.val.tag, 'invalid');
     return true;
   });
+});
+
+test('the composition\'s glue says what happened, and its handles are plain properties', () => {
+  const bad = stream('one');
+  bad[recordLayout.payloadOffset] ^= 0x20;
+  assert.throws(() => check.check(bad, 'crc32c'), (error) => {
+    assert.match(error.message, /^error checksum-mismatch: stored 0x[0-9a-f]{8}, computed 0x[0-9a-f]{8}, offset 0, recordsBefore 0$/);
+    return true;
+  });
+  const buffer = bytes.ByteBuffer.fromList(new Uint8Array([1]));
+  assert.ok(Object.getOwnPropertyDescriptor(buffer, Symbol.dispose).enumerable);
+  buffer[Symbol.dispose]();
 });

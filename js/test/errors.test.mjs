@@ -1,9 +1,48 @@
 // Every error memkit throws in JS reads as what happened, with its values, while
-// `error.payload` keeps the typed WIT value (the glue patch in xtask/src/jco_glue.rs).
+// `error.payload` keeps the typed WIT value (the glue patch xtask/glue/component-error.js, with
+// the package's describeError). The text is the Rust core's Display, case for case.
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { bytes, chunks, people, records } from 'memkit';
+import { describeError } from 'memkit/errors';
+import { recordLayout } from 'memkit/record-layout';
 import { withoutLeaks } from './helpers.mjs';
+
+/**
+ * What the Rust core says, written by `cargo test -p memkit --test js_fixture` (which
+ * `cargo xtask test` runs before these tests): every case of every WIT error type, as jco
+ * lifts it, with its Display; and the record layout.
+ */
+function rustFixture() {
+  const path = new URL('../../target/js-fixture.json', import.meta.url);
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`${path.pathname}: ${error.message}; run \`cargo test -p memkit --test js_fixture\` first`);
+  }
+}
+
+test('describeError writes what the Rust Display writes, for every case of every error type', () => {
+  const { errors } = rustFixture();
+  const types = new Set(errors.map((error) => error.type));
+  assert.deepEqual([...types].sort(), ['people.json-error', 'records.decode-error', 'types.error']);
+  for (const { type, value, display } of errors) {
+    assert.equal(describeError(value), display, `${type} ${value.tag}`);
+  }
+});
+
+test('the record layout is the Rust core\'s', () => {
+  assert.deepEqual({ ...recordLayout }, rustFixture().recordLayout);
+  assert.ok(Object.isFrozen(recordLayout));
+});
+
+test('values of other shapes read as their fields', () => {
+  const composed = { error: { tag: 'too-short', val: 3 }, offset: 27n, recordsBefore: 1 };
+  assert.equal(describeError(composed), 'error too-short: 3 bytes, a record needs at least 24, offset 27, recordsBefore 1');
+  assert.equal(describeError({ tag: 'closed' }), 'closed');
+  assert.equal(describeError(7), '7');
+});
 
 /** The error `fn` throws. */
 function thrown(fn) {
@@ -32,7 +71,7 @@ test('decode errors and JSON errors read with their values', () => withoutLeaks(
   const record = new records.BinaryRecord('sum32');
   record.setPayload(new Uint8Array([1, 2, 3]));
   const frame = record.serialize();
-  frame[20] ^= 0xff;
+  frame[recordLayout.payloadOffset] ^= 0xff;
   const mismatch = thrown(() => records.BinaryRecord.deserialize(frame, 'sum32'));
   assert.equal(mismatch.message, 'checksum-mismatch: stored 0x00000006, computed 0x00000103');
   assert.equal(mismatch.payload.tag, 'checksum-mismatch');
@@ -43,8 +82,11 @@ test('decode errors and JSON errors read with their values', () => withoutLeaks(
     'too-short: 10 bytes, a record needs at least 24',
   );
   const json = thrown(() => people.personFromJson('{"name":"Ada","age":36}'));
-  assert.equal(json.message, 'json-error: missing field `email` at line 1 column 23');
-  assert.deepEqual(json.payload, { message: 'missing field `email` at line 1 column 23', line: 1, column: 23 });
+  assert.equal(json.message, 'invalid: missing field `email` at line 1 column 23');
+  assert.deepEqual(json.payload, {
+    tag: 'invalid',
+    val: { message: 'missing field `email` at line 1 column 23', line: 1, column: 23 },
+  });
 }));
 
 test('a thrown error shows its reason in a stack trace', () => {

@@ -32,7 +32,7 @@ export function concat(parts) {
 
 /**
  * A stream of records made by memkit: each payload (a Uint8Array) serialized as a record of
- * `kind`, with the header `header(index, payload)` gives (16 zero bytes by default).
+ * `kind`, with the header `header(index, payload)` gives (zeros by default).
  */
 export function serializedRecords(payloads, { kind = 'crc32c', header } = {}) {
   return concat(payloads.map((payload, index) => {

@@ -82,17 +82,20 @@ test('a fresh project imports it from ESM and calls it', () => {
     import { bytes, text, records } from 'memkit';
     import { assemble } from 'memkit/streams';
     import { crc32c } from 'memkit/crc32c';
+    import { describeError } from 'memkit/errors';
+    import { recordLayout } from 'memkit/record-layout';
     const streamed = await assemble(ReadableStream.from([new Uint8Array([7, 8])]), { totalSize: 2 });
     const buffer = bytes.ByteBuffer.fromList(new Uint8Array([1, 2, 3]));
     buffer.append(new Uint8Array([4]));
     const record = new records.BinaryRecord('crc32c');
     record.setPayload(buffer.toList());
     let error = '';
-    try { buffer.read(9, 1); } catch (e) { error = e.message; }
-    console.log(JSON.stringify([text.swapCase('Ok'), Array.from(buffer.toList()), record.serialize().length, error, Array.from(streamed), crc32c(new TextEncoder().encode('123456789')), Array.from(bytes.ByteBuffer.take(buffer))]));
+    try { buffer.read(9, 1); } catch (e) { error = [e.message, describeError(e.payload)]; }
+    console.log(JSON.stringify([text.swapCase('Ok'), Array.from(buffer.toList()), record.serialize().length - recordLayout.overheadBytes, error, Array.from(streamed), crc32c(new TextEncoder().encode('123456789')), Array.from(bytes.ByteBuffer.take(buffer))]));
   `);
   const output = JSON.parse(run('node', ['user.mjs'], project));
-  assert.deepEqual(output, ['oK', [1, 2, 3, 4], 28, 'out-of-bounds: offset 9, len 1, buffer size 4', [7, 8], 0xe3069283, [1, 2, 3, 4]]);
+  const outOfBounds = 'out-of-bounds: offset 9, len 1, buffer size 4';
+  assert.deepEqual(output, ['oK', [1, 2, 3, 4], 4, [outOfBounds, outOfBounds], [7, 8], 0xe3069283, [1, 2, 3, 4]]);
 });
 
 test('a TypeScript user file type-checks against the types', () => {
@@ -104,6 +107,8 @@ test('a TypeScript user file type-checks against the types', () => {
     import { bytes, chunks, people, pools } from 'memkit';
     import { assemble, recordStream, type Frame } from 'memkit/streams';
     import { crc32c } from 'memkit/crc32c';
+    import { describeError } from 'memkit/errors';
+    import { recordLayout } from 'memkit/record-layout';
     const frames: TransformStream<Uint8Array, Frame> = recordStream({ checksum: 'sum32' });
     const assembled: Promise<Uint8Array> = assemble(new ReadableStream<Uint8Array>(), { totalSize: 0 });
     const held: Promise<bytes.ByteBuffer> = assemble(new ReadableStream<Uint8Array>(), { totalSize: 0, as: 'buffer' });
@@ -116,7 +121,9 @@ test('a TypeScript user file type-checks against the types', () => {
     const back: Uint8Array = bytes.ByteBuffer.take(buffer);
     const xyz: number = pools.pathLengthXyz(new Float64Array(6));
     const checksum: number = crc32c(back);
-    export { length, json, frames, assembled, held, xyz, checksum };
+    const message: string = describeError({ tag: 'out-of-memory', val: 1 });
+    const overhead: number = recordLayout.overheadBytes;
+    export { length, json, frames, assembled, held, xyz, checksum, message, overhead };
   `);
   run('node', [tsc, '-p', 'tsconfig.json'], project);
   // A wrong use is refused: the types are real, not \`any\`.

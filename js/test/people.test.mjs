@@ -23,13 +23,14 @@ test('a 1000-employee company round-trips and agrees with JSON.parse', () => {
   assert.deepEqual(people.companyFromJson(json), company);
 });
 
-test('malformed JSON is a json-error with line and column', () => {
+test('malformed JSON is an invalid json-error with line and column', () => {
   assert.throws(
     () => people.personFromJson('{\n  "name": "Ada",\n  "age": ,\n}'),
     (error) => {
       assert.equal(error.constructor.name, 'ComponentError');
-      assert.deepEqual([error.payload.line, error.payload.column], [3, 10]);
-      assert.match(error.payload.message, /expected value/);
+      assert.equal(error.payload.tag, 'invalid');
+      assert.deepEqual([error.payload.val.line, error.payload.val.column], [3, 10]);
+      assert.match(error.payload.val.message, /expected value/);
       return true;
     },
   );
@@ -37,12 +38,15 @@ test('malformed JSON is a json-error with line and column', () => {
 
 test('ages above u32, missing fields and mistyped values are errors; extra fields are ignored', () => {
   for (const json of ['{"name":"A","age":4294967296,"email":"e"}', '{"name":"A","age":-1,"email":"e"}', '{"name":"A","age":36}', '{"name":1,"age":1,"email":"e"}', '', 'null']) {
-    assert.throws(() => people.personFromJson(json), (error) => typeof error.payload.message === 'string');
+    assert.throws(
+      () => people.personFromJson(json),
+      (error) => error.payload.tag === 'invalid' && typeof error.payload.val.message === 'string',
+    );
   }
   assert.equal(people.personFromJson('{"name":"A","age":1,"email":"e","role":"x","deep":[[[[]]]]}').name, 'A');
 });
 
 test('deep nesting does not overflow the stack', () => {
   const deep = `{"name":"x","founded_year":1,"employees":[${'['.repeat(100_000)}${']'.repeat(100_000)}]}`;
-  assert.throws(() => people.companyFromJson(deep), (error) => error.payload.message.includes('invalid type'));
+  assert.throws(() => people.companyFromJson(deep), (error) => error.payload.val.message.includes('invalid type'));
 });

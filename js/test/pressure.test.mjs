@@ -3,7 +3,8 @@
 // that must answer, and an argument that cannot be placed.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { bytes, memory, records, text } from 'memkit';
+import { bytes, memory, people, records, text } from 'memkit';
+import { recordLayout } from 'memkit/record-layout';
 import { assertComponentError, withoutLeaks } from './helpers.mjs';
 
 /** Fills the heap with caller-sized reservations (which leave the reserve intact). */
@@ -32,9 +33,13 @@ test('with memory full, calls answer with values or out-of-memory, and the reser
   try {
     assert.equal(memory.info().reserveBytes, 65536n);
     assert.equal(text.swapCase('aB'), 'Ab');
-    record.setHeader(new Uint8Array(16).fill(7));
+    record.setHeader(new Uint8Array(recordLayout.headerBytes).fill(7));
     assertComponentError(() => record.setHeader(new Uint8Array(15)), 'invalid');
     assertComponentError(() => kept.reserve(1 << 20), 'out-of-memory', 1 << 20);
+    // The document fits as an argument (from the reserve), a copy of its name does not:
+    // json-error's own out-of-memory case, with the bytes of that copy.
+    const document = `{"name":"${'n'.repeat(2048)}","age":1,"email":""}`;
+    assertComponentError(() => people.personFromJson(document), 'out-of-memory', 2048);
     // A copy out needs memory: it is a typed error now, never an empty list.
     try {
       assert.deepEqual(kept.toList(), new Uint8Array([1, 2, 3]));

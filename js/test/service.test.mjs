@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { records } from 'memkit';
+import { recordLayout } from 'memkit/record-layout';
 import { serializedRecords } from './helpers.mjs';
 import { serveComponent } from '../scripts/wasmtime-serve.mjs';
 
@@ -22,6 +23,8 @@ after(async () => served?.stop());
 
 /** CRC-32C records of the given payload sizes, record `i` filled with byte `i`. */
 const stream = (...sizes) => serializedRecords(sizes.map((size, i) => new Uint8Array(size).fill(i)));
+/** Where the record after ones with these payload sizes starts in a stream. */
+const offsetAfter = (...sizes) => sizes.reduce((at, size) => at + recordLayout.overheadBytes + size, 0);
 
 async function post(body, { path = '/records?checksum=crc32c', method = 'POST', ...init } = {}) {
   const response = await fetch(`${base}${path}`, { method, body, ...init });
@@ -38,12 +41,12 @@ test('an empty body is a valid, empty stream', async () => {
 
 test('a corrupted checksum: 400 with the typed error and its offset', async () => {
   const bad = stream(3, 4, 5);
-  bad[27 + 20] ^= 0xff;
+  bad[offsetAfter(3) + recordLayout.payloadOffset] ^= 0xff;
   const { status, json } = await post(bad);
   assert.equal(status, 400);
   assert.equal(json.error.tag, 'checksum-mismatch');
   assert.notEqual(json.error.expected, json.error.actual);
-  assert.deepEqual([json.records, json.offset], [1, 27]);
+  assert.deepEqual([json.records, json.offset], [1, offsetAfter(3)]);
 });
 
 test('a truncated stream: 400 where its last record starts', async () => {
@@ -51,7 +54,7 @@ test('a truncated stream: 400 where its last record starts', async () => {
   const { status, json } = await post(whole.slice(0, whole.length - 2));
   assert.equal(status, 400);
   assert.equal(json.error.tag, 'length-mismatch');
-  assert.deepEqual([json.records, json.offset], [2, 55]);
+  assert.deepEqual([json.records, json.offset], [2, offsetAfter(3, 4)]);
 });
 
 test('sum32 is chosen by the query; an unknown checksum is 400', async () => {

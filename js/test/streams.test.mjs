@@ -4,9 +4,10 @@ import assert from 'node:assert/strict';
 import { records, memory } from 'memkit';
 import { concat, serializedRecords } from './helpers.mjs';
 import { assemble, recordStream } from 'memkit/streams';
+import { recordLayout } from 'memkit/record-layout';
 
 /** CRC-32C records with the given payloads, each header filled with its payload's length. */
-const stream = (...payloads) => serializedRecords(payloads, { header: (_, payload) => new Uint8Array(16).fill(payload.length) });
+const stream = (...payloads) => serializedRecords(payloads, { header: (_, payload) => new Uint8Array(recordLayout.headerBytes).fill(payload.length) });
 
 /** `bytes` cut into pieces of `size`. */
 const pieces = (bytes, size) => Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.slice(i * size, (i + 1) * size));
@@ -21,10 +22,10 @@ test('recordStream frames records cut at any boundary', async () => {
   const before = memory.info().usedBytes;
   const payloads = [new Uint8Array([1, 2, 3]), new Uint8Array(0), new Uint8Array(5000).fill(9)];
   const bytes = stream(...payloads);
-  for (const size of [1, 7, 24, 4096, bytes.length]) {
+  for (const size of [1, 7, recordLayout.overheadBytes, 4096, bytes.length]) {
     const frames = await collect(ReadableStream.from(pieces(bytes, size)).pipeThrough(recordStream()));
     assert.deepEqual(frames.map((f) => f.payload), payloads, `pieces of ${size}`);
-    assert.deepEqual(frames[0].header, new Uint8Array(16).fill(3));
+    assert.deepEqual(frames[0].header, new Uint8Array(recordLayout.headerBytes).fill(3));
     assert.equal(typeof frames[0].checksum, 'number');
   }
   assert.equal(memory.info().usedBytes, before, 'every reader and record was released');
@@ -33,14 +34,15 @@ test('recordStream frames records cut at any boundary', async () => {
 test('recordStream errors the stream with the typed error of a bad or partial record', async () => {
   const before = memory.info().usedBytes;
   const bytes = stream(new Uint8Array([1, 2, 3]), new Uint8Array([4, 5, 6]));
-  bytes[27 + 20] ^= 0xff;
+  bytes[recordLayout.overheadBytes + 3 + recordLayout.payloadOffset] ^= 0xff; // the second record's payload
   await assert.rejects(collect(ReadableStream.from(pieces(bytes, 10)).pipeThrough(recordStream())), (error) => {
     assert.equal(error.payload.tag, 'checksum-mismatch');
     assert.match(error.message, /^checksum-mismatch: stored 0x[0-9a-f]{8}, computed 0x[0-9a-f]{8}$/);
     return true;
   });
   const whole = stream(new Uint8Array([1, 2, 3]));
-  await assert.rejects(collect(ReadableStream.from([whole.slice(0, 20)]).pipeThrough(recordStream())), (error) => {
+  const partial = whole.slice(0, recordLayout.payloadOffset);
+  await assert.rejects(collect(ReadableStream.from([partial]).pipeThrough(recordStream())), (error) => {
     assert.equal(error.payload.tag, 'too-short');
     return true;
   });
@@ -52,9 +54,9 @@ test('assemble reads a stream to the end with progress and checks the CRC-32C', 
   const data = new Uint8Array(1_000_003).map((_, i) => (i * 31) & 0xff);
   const record = new records.BinaryRecord('crc32c');
   record.setPayload(data);
-  const crc32c = record.checksum(); // CRC-32C of 16 zero bytes ++ data: assemble that instead
+  const crc32c = record.checksum(); // CRC-32C of a zero header ++ data: assemble that instead
   record[Symbol.dispose]();
-  const framed = concat([new Uint8Array(16), data]);
+  const framed = concat([new Uint8Array(recordLayout.headerBytes), data]);
   const seen = [];
   const bytes = await assemble(ReadableStream.from(pieces(framed, 65536)), {
     totalSize: framed.length,

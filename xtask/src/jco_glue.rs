@@ -1,56 +1,143 @@
-//! Patches to the JS glue that jco 1.12.0 generates (`js/dist/memkit.js`): faster calls
-//! (string lowering, the memory view, resource handles), each measured, and readable
-//! error messages. All are described in `js/README.md`. Each fails loudly when the code it
-//! expects is not there, so a jco upgrade cannot silently drop them.
+//! Patches to the JS glue that jco 1.12.0 generates (`js/dist/memkit.js`, and the composed
+//! record-check's): faster calls (string lowering, the memory view, resource handles), each
+//! measured, and readable error messages. All are described in `js/README.md`.
+//!
+//! The JS of a patch is a file in `xtask/glue/`: `<name>.jco.js` holds what jco writes, which
+//! must be found exactly once, and `<name>.js` what takes its place (each file's leading `//`
+//! comment is not part of the code). `js/test/glue.test.mjs` runs both and compares them. Each
+//! patch fails loudly when the code it expects is not there, so a jco upgrade cannot silently
+//! drop it.
+
+/// One patch of a glue.
+#[derive(Clone, Copy, Debug)]
+pub enum Patch {
+    /// Strings go into linear memory without an intermediate array (`utf8-encode.js`).
+    FastStringLowering,
+    /// The memory view is renewed only when memory grew (`data-view.js`); for a glue with one
+    /// memory.
+    CachedMemoryView,
+    /// Resource handles and their dispose closures as plain properties.
+    PlainResourceProperties,
+    /// `ComponentError` says what happened (`component-error.js`), with the `describeError`
+    /// that `module` exports.
+    ReadableErrors { module: &'static str },
+}
+
+/// memkit's own glue gets every patch; its `describeError` is the package's module beside it.
+pub const MEMKIT_GLUE: &[Patch] = &[
+    Patch::FastStringLowering,
+    Patch::CachedMemoryView,
+    Patch::PlainResourceProperties,
+    Patch::ReadableErrors {
+        module: "./errors.js",
+    },
+];
+
+/// The composed record-check's glue (a composition's, as a user of the package would transpile
+/// it) gets the patches whose code it has, with `describeError` from the package. The other
+/// two do not apply: nothing it exports takes a string, so jco writes no `utf8Encode`, and it
+/// has two memories (memkit's and record-check's), which one cached view cannot serve.
+pub const COMPOSED_GLUE: &[Patch] = &[
+    Patch::PlainResourceProperties,
+    Patch::ReadableErrors {
+        module: "memkit/errors",
+    },
+];
+
+/// A glue file's code: the file without its leading `//` comment.
+fn code(file: &'static str) -> &'static str {
+    let mut rest = file;
+    while rest.starts_with("//") {
+        rest = rest.split_once('\n').map_or("", |(_, next)| next);
+    }
+    rest
+}
+
+/// What jco writes and what replaces it, from `xtask/glue/<name>.jco.js` and `<name>.js`.
+struct Replacement {
+    /// What it is, for the messages.
+    what: &'static str,
+    jco: &'static str,
+    patched: &'static str,
+}
+
+const UTF8_ENCODE: Replacement = Replacement {
+    what: "utf8Encode",
+    jco: include_str!("../glue/utf8-encode.jco.js"),
+    patched: include_str!("../glue/utf8-encode.js"),
+};
+
+const DATA_VIEW: Replacement = Replacement {
+    what: "the dataView accessor",
+    jco: include_str!("../glue/data-view.jco.js"),
+    patched: include_str!("../glue/data-view.js"),
+};
+
+const COMPONENT_ERROR: Replacement = Replacement {
+    what: "class ComponentError",
+    jco: include_str!("../glue/component-error.jco.js"),
+    patched: include_str!("../glue/component-error.js"),
+};
+
+impl Replacement {
+    /// `glue` with the code jco writes replaced, when it is there exactly once.
+    fn apply(&self, glue: &str) -> Result<String, String> {
+        let (jco, patched) = (code(self.jco), code(self.patched));
+        match glue.matches(jco).count() {
+            1 => Ok(glue.replacen(jco, patched, 1)),
+            n => Err(revisit(&format!(
+                "expected jco's {} once, found it {n} times",
+                self.what
+            ))),
+        }
+    }
+}
 
 /// The glue after [`patch`].
 pub struct Patched {
     pub text: String,
-    /// How many resource handles are set as plain properties.
-    pub resource_handles: usize,
+    /// What was done, one phrase a patch, for the build's log.
+    pub applied: Vec<String>,
 }
 
-/// Applies every patch.
-pub fn patch(glue: &str) -> Result<Patched, String> {
-    let text = fast_string_lowering(glue)?;
-    let text = cached_memory_views(&text)?;
-    let (text, resource_handles) = plain_resource_properties(&text)?;
-    let text = readable_component_errors(&text)?;
-    Ok(Patched {
-        text,
-        resource_handles,
-    })
+/// Applies `patches` to `glue`, in order.
+pub fn patch(glue: &str, patches: &[Patch]) -> Result<Patched, String> {
+    let mut text = glue.to_string();
+    let mut applied = Vec::new();
+    for patch in patches {
+        match *patch {
+            Patch::FastStringLowering => {
+                text = UTF8_ENCODE.apply(&text)?;
+                applied.push("fast string lowering (ASCII, encodeInto)".into());
+            }
+            Patch::CachedMemoryView => {
+                if text.contains("memory1") {
+                    return Err(revisit(
+                        "the glue has more than one memory, the cached view assumes one",
+                    ));
+                }
+                text = DATA_VIEW.apply(&text)?;
+                applied.push("cached memory view".into());
+            }
+            Patch::PlainResourceProperties => {
+                let (patched, handles) = plain_resource_properties(&text)?;
+                text = patched;
+                applied.push(format!("{handles} resource handles as plain properties"));
+            }
+            Patch::ReadableErrors { module } => {
+                let patched = COMPONENT_ERROR.apply(&text)?;
+                text = format!("import {{ describeError }} from '{module}';\n{patched}");
+                applied.push(format!(
+                    "readable error messages (describeError from {module})"
+                ));
+            }
+        }
+    }
+    Ok(Patched { text, applied })
 }
 
 fn revisit(what: &str) -> String {
-    format!("jco glue: {what}; revisit xtask/src/jco_glue.rs for this jco version")
-}
-
-/// jco 1.12.0's DataView accessor: every field read or write of a call compares the view's
-/// buffer with the memory's, two getter calls (`Memory.prototype.buffer` is not cheap).
-const DATA_VIEW: &str =
-    "const dataView = mem => dv.buffer === mem.buffer ? dv : dv = new DataView(mem.buffer);\n";
-
-/// The view is renewed only when the memory grew: growing detaches the old buffer, and a
-/// typed array over a detached buffer has a `byteLength` of 0 (a cheap, inlined read, where
-/// `DataView.prototype.byteLength` would throw). Valid for a glue with one memory, which is
-/// checked. The company round trip of the benchmark: 763 → 682 µs (js/README.md).
-const CACHED_VIEWS: &str = "let memoryBytes = new Uint8Array();
-const dataView = mem => memoryBytes.byteLength !== 0 ? dv : (memoryBytes = new Uint8Array(mem.buffer), dv = new DataView(memoryBytes.buffer));
-";
-
-fn cached_memory_views(glue: &str) -> Result<String, String> {
-    if glue.contains("memory1") {
-        return Err(revisit(
-            "the glue has more than one memory, the cached views assume one",
-        ));
-    }
-    match glue.matches(DATA_VIEW).count() {
-        1 => Ok(glue.replacen(DATA_VIEW, CACHED_VIEWS, 1)),
-        n => Err(revisit(&format!(
-            "expected the dataView accessor once, found it {n} times"
-        ))),
-    }
+    format!("jco glue: {what}; revisit xtask/glue/ and xtask/src/jco_glue.rs for this jco version")
 }
 
 /// Every lifted resource gets its handle and its `Symbol.dispose` closure through
@@ -110,119 +197,6 @@ fn plain_resource_properties(glue: &str) -> Result<(String, usize), String> {
     Ok((text, patched))
 }
 
-/// jco 1.12.0's string lowering after its empty-string case: `TextEncoder.encode` into a new
-/// array, then a copy of that array into linear memory.
-const ENCODE_TAIL: &str = "  let buf = utf8Encoder.encode(s);
-  let ptr = realloc(0, 0, 1, buf.length);
-  new Uint8Array(memory.buffer).set(buf, ptr);
-  utf8EncodedLen = buf.length;
-  return ptr;
-}
-";
-
-/// The lowering after the patch, two fast paths and no intermediate array:
-/// - short ASCII strings are written into linear memory directly: `TextEncoder` has a fixed
-///   cost that dominates for short strings (lowering a company of 1000 people, 2001 strings,
-///   took 1.0–2.0 ms in Node, 0.4 ms with this path). Every UTF-16 code unit up to 0x7f is one
-///   UTF-8 byte of the same value, so the bytes are identical;
-/// - every other string is encoded straight into linear memory with `encodeInto`, as
-///   wasm-bindgen does: first into `s.length` bytes (enough for ASCII), growing by the
-///   remaining units × 3 (the UTF-8 bound) when that was not enough, then shrunk to the bytes
-///   written. Swap-case of 1 MB: 775 → 646 µs.
-///
-/// A refused allocation still fails the call with a `RangeError` before the component is
-/// entered (`cabi_realloc` answers with an address past the memory's end), as before.
-const PATCHED_ENCODE_TAIL: &str = "  if (s.length <= 64) {
-    let ascii = true;
-    for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) { ascii = false; break; }
-    if (ascii) {
-      const ptr = realloc(0, 0, 1, s.length);
-      const view = new Uint8Array(memory.buffer, ptr, s.length);
-      for (let i = 0; i < s.length; i++) view[i] = s.charCodeAt(i);
-      utf8EncodedLen = s.length;
-      return ptr;
-    }
-  }
-  let capacity = s.length;
-  let ptr = realloc(0, 0, 1, capacity);
-  let { read, written } = utf8Encoder.encodeInto(s, new Uint8Array(memory.buffer, ptr, capacity));
-  while (read < s.length) {
-    const more = (s.length - read) * 3;
-    ptr = realloc(ptr, capacity, 1, written + more);
-    capacity = written + more;
-    const step = utf8Encoder.encodeInto(s.slice(read), new Uint8Array(memory.buffer, ptr + written, more));
-    read += step.read;
-    written += step.written;
-  }
-  if (written < capacity) ptr = realloc(ptr, capacity, 1, written);
-  utf8EncodedLen = written;
-  return ptr;
-}
-";
-
-fn fast_string_lowering(glue: &str) -> Result<String, String> {
-    match glue.matches(ENCODE_TAIL).count() {
-        1 => Ok(glue.replacen(ENCODE_TAIL, PATCHED_ENCODE_TAIL, 1)),
-        n => Err(revisit(&format!(
-            "expected utf8Encode's TextEncoder.encode tail once, found it {n} times"
-        ))),
-    }
-}
-
-/// jco 1.12.0's message for an error value: `[object Object] (see error.payload)`.
-const OPAQUE_MESSAGE: &str =
-    "    super(enumerable ? `${String(value)} (see error.payload)` : value);\n";
-
-/// The message memkit's errors get instead: the WIT case and its values, for example
-/// `out-of-bounds: offset 4294967295, len 2, buffer size 1048576` or `checksum-mismatch:
-/// stored 0x00000994, computed 0x000009b4`. `error.payload` keeps the typed value. Record
-/// shapes are recognised by their fields, so errors of components composed with memkit
-/// read as well.
-const READABLE_MESSAGE: &str = "    super(enumerable ? describeComponentError(value) : value);\n";
-
-const DESCRIBE_COMPONENT_ERROR: &str = r#"
-/** A readable message for a memkit error value (a WIT variant, record or number). */
-function describeComponentError(value) {
-  const hex = (n) => `0x${(Number(n) >>> 0).toString(16).padStart(8, '0')}`;
-  const numbered = {
-    'out-of-memory': (n) => `could not allocate ${n} bytes`,
-    'too-short': (n) => `${n} bytes, a record needs at least 24`,
-    'trailing-bytes': (n) => `${n} bytes after the checksum`,
-    'payload-too-large': (n) => `declared ${n} bytes, over the reader's max-payload`,
-  };
-  const describe = (v, tag) => {
-    if (v === null || typeof v !== 'object') {
-      return tag in numbered && typeof v === 'number' ? numbered[tag](v) : String(v);
-    }
-    if (typeof v.tag === 'string') return v.val === undefined ? v.tag : `${v.tag}: ${describe(v.val, v.tag)}`;
-    if ('offset' in v && 'len' in v && 'size' in v) return `offset ${v.offset}, len ${v.len}, buffer size ${v.size}`;
-    if ('requested' in v && 'limit' in v) return `requested ${v.requested}, limit ${v.limit}`;
-    if ('expected' in v && 'actual' in v) return `stored ${hex(v.expected)}, computed ${hex(v.actual)}`;
-    if ('declared' in v && 'available' in v) return `declared ${v.declared} bytes, ${v.available} available`;
-    if ('message' in v && 'line' in v && 'column' in v) return `json-error: ${v.message}`;
-    return Object.entries(v).map(([k, x]) => `${k} ${describe(x, k)}`).join(', ');
-  };
-  try {
-    return describe(value, '');
-  } catch {
-    return `${String(value)} (see error.payload)`;
-  }
-}
-"#;
-
-fn readable_component_errors(glue: &str) -> Result<String, String> {
-    match glue.matches(OPAQUE_MESSAGE).count() {
-        1 => Ok(format!(
-            "{}{DESCRIBE_COMPONENT_ERROR}",
-            glue.replacen(OPAQUE_MESSAGE, READABLE_MESSAGE, 1)
-        )),
-        n => Err(format!(
-            "jco glue: expected ComponentError's message once, found it {n} times; \
-             revisit xtask/src/jco_glue.rs for this jco version"
-        )),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,35 +223,71 @@ mod tests {
         assert!(plain_resource_properties("no resources").is_err());
     }
 
-    #[test]
-    fn the_data_view_is_renewed_only_after_growth() {
-        let text = cached_memory_views(DATA_VIEW).unwrap();
-        assert!(text.contains("memoryBytes.byteLength !== 0 ? dv"));
-        assert!(cached_memory_views(&format!("{DATA_VIEW}memory1")).is_err());
-        assert!(cached_memory_views("no accessor").is_err());
+    /// A glue with one of each piece of jco code that a patch replaces, one resource lift
+    /// and one memory.
+    fn jco_glue() -> String {
+        [
+            code(DATA_VIEW.jco),
+            code(UTF8_ENCODE.jco),
+            code(COMPONENT_ERROR.jco),
+            RESOURCE_LIFT,
+        ]
+        .concat()
     }
 
     #[test]
-    fn string_lowering_gets_both_fast_paths() {
-        let glue = format!("function utf8Encode(s, realloc, memory) {{\n{ENCODE_TAIL}");
-        let text = fast_string_lowering(&glue).unwrap();
-        assert!(text.contains("if (s.length <= 64)"));
-        assert!(text.contains("utf8Encoder.encodeInto(s, "));
-        assert!(!text.contains("utf8Encoder.encode(s)"));
+    fn glue_files_are_code_after_their_comment() {
+        for replacement in [&UTF8_ENCODE, &DATA_VIEW, &COMPONENT_ERROR] {
+            for file in [replacement.jco, replacement.patched] {
+                assert!(file.starts_with("// "), "{}: no comment", replacement.what);
+                let code = code(file);
+                assert!(!code.is_empty() && !code.starts_with("//"));
+                assert!(file.ends_with(code));
+            }
+        }
+    }
+
+    #[test]
+    fn every_patch_replaces_what_jco_wrote() {
+        let glue = jco_glue();
+        let patched = patch(&glue, MEMKIT_GLUE).unwrap();
+        assert_eq!(patched.applied.len(), MEMKIT_GLUE.len());
+        let expected = [
+            "import { describeError } from './errors.js';\n",
+            code(DATA_VIEW.patched),
+            code(UTF8_ENCODE.patched),
+            code(COMPONENT_ERROR.patched),
+        ]
+        .concat();
+        assert!(patched.text.starts_with(&expected), "{}", patched.text);
+        for replacement in [&UTF8_ENCODE, &DATA_VIEW, &COMPONENT_ERROR] {
+            assert!(!patched.text.contains(code(replacement.jco)));
+        }
+    }
+
+    #[test]
+    fn the_composed_glue_imports_the_formatter_from_the_package() {
+        let glue = format!("let memory0;\nlet memory1;\n{}", jco_glue());
+        let patched = patch(&glue, COMPOSED_GLUE).unwrap();
+        assert!(patched
+            .text
+            .starts_with("import { describeError } from 'memkit/errors';\n"));
+        assert!(
+            patched.text.contains(code(DATA_VIEW.jco)),
+            "left as jco wrote it"
+        );
+        assert!(
+            patch(&glue, MEMKIT_GLUE).is_err(),
+            "two memories, one cached view"
+        );
     }
 
     #[test]
     fn a_changed_glue_is_refused() {
-        assert!(fast_string_lowering("no encoder here").is_err());
-        assert!(readable_component_errors("no error class here").is_err());
-    }
-
-    #[test]
-    fn component_errors_get_the_describing_message() {
-        let glue = format!("class ComponentError extends Error {{\n  constructor (value) {{\n{OPAQUE_MESSAGE}  }}\n}}\n");
-        let text = readable_component_errors(&glue).unwrap();
-        assert!(text.contains(READABLE_MESSAGE));
-        assert!(text.contains("function describeComponentError(value)"));
-        assert!(!text.contains("(see error.payload)` : value"));
+        for patch_alone in MEMKIT_GLUE {
+            assert!(patch("no jco code here", &[*patch_alone]).is_err());
+        }
+        let twice = format!("{}{}", jco_glue(), code(UTF8_ENCODE.jco));
+        assert!(patch(&twice, &[Patch::FastStringLowering]).is_err());
     }
 }

@@ -48,14 +48,7 @@ pub fn transpile(component: &Path) -> Result {
         .arg(component)
         .args(["--out-dir", "dist", "--name", "memkit"])
         .current_dir(js_dir()))?;
-    let glue = dist.join("memkit.js");
-    let patched = jco_glue::patch(&std::fs::read_to_string(&glue)?)?;
-    std::fs::write(&glue, patched.text)?;
-    eprintln!(
-        "xtask: js/dist/memkit.js patched: fast string lowering (ASCII, encodeInto), cached memory view, \
-         {} resource handles as plain properties, readable error messages",
-        patched.resource_handles
-    );
+    patch_glue(&dist.join("memkit.js"), jco_glue::MEMKIT_GLUE)?;
     copy_hand_written(&js_dir().join("src"), &dist)?;
     copy_into_page(&dist)
 }
@@ -111,9 +104,24 @@ fn copy_hand_written(src: &Path, dist: &Path) -> Result {
     Ok(())
 }
 
+/// Applies `patches` to the glue jco wrote at `path`.
+fn patch_glue(path: &Path, patches: &[jco_glue::Patch]) -> Result {
+    let patched = jco_glue::patch(&std::fs::read_to_string(path)?, patches)?;
+    std::fs::write(path, patched.text)?;
+    eprintln!(
+        "xtask: {} patched: {}",
+        path.strip_prefix(workspace_root())
+            .unwrap_or(path)
+            .display(),
+        patched.applied.join(", ")
+    );
+    Ok(())
+}
+
 /// Transpiles the composed record-check with the same jco into `js/dist-composed/record-check`
-/// (for `js/test/composed.test.mjs`): a composition works in JS as memkit itself does. The
-/// glue is used as jco writes it (no patches: the test calls only `check`).
+/// (for `js/test/composed.test.mjs`): a composition works in JS as memkit itself does. Its
+/// glue gets the patches that apply to it ([`jco_glue::COMPOSED_GLUE`]) and takes
+/// `describeError` from the package, as a user's would; so [`transpile`] comes first.
 pub fn transpile_composed(component: &Path) -> Result {
     let out = js_dir().join("dist-composed/record-check");
     if out.exists() {
@@ -125,5 +133,6 @@ pub fn transpile_composed(component: &Path) -> Result {
         .arg("--out-dir")
         .arg(&out)
         .args(["--name", "record-check"])
-        .current_dir(js_dir()))
+        .current_dir(js_dir()))?;
+    patch_glue(&out.join("record-check.js"), jco_glue::COMPOSED_GLUE)
 }
