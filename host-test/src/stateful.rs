@@ -425,7 +425,7 @@ impl Exports {
     }
 }
 
-/// `bytes` for the instance `memkit:core/bytes@0.2.0`.
+/// `bytes` for the instance `memkit:core/bytes@<version>`.
 fn interface_name(instance: &str) -> &str {
     let path = instance.split_once('/').map_or(instance, |(_, path)| path);
     path.split_once('@').map_or(path, |(name, _)| name)
