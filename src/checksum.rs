@@ -1,18 +1,9 @@
-//! The two checksums a record can carry, and the one that guards a chunked upload.
+//! The two checksums a record can carry.
 //!
 //! `sum32` is the article's checksum (the wrapping sum of every byte): cheap, but blind to
-//! reordered bytes. CRC-32C detects every burst error up to 32 bits; wasm has no carry-less
-//! multiply, so it runs the table algorithm.
+//! reordered bytes. CRC-32C ([`crate::checksums`]) detects every burst error up to 32 bits.
 
-use crc::{Crc, Table};
-
-/// CRC-32C (Castagnoli, as iSCSI and ext4 use it), slice-by-16.
-const CRC32C: Crc<u32, Table<16>> = Crc::<u32, Table<16>>::new(&crc::CRC_32_ISCSI);
-
-/// The CRC-32C of `bytes`. Cost: O(n), table-driven; no allocation.
-pub fn crc32c(bytes: &[u8]) -> u32 {
-    CRC32C.checksum(bytes)
-}
+use crate::checksums::CRC32C;
 
 /// The article's checksum: the wrapping sum of every byte. Cost: O(n); no allocation.
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
@@ -59,7 +50,7 @@ fn portable_sum32(bytes: &[u8]) -> u32 {
 pub enum ChecksumKind {
     /// The wrapping u32 sum of every byte ([`sum32`]): cheap, blind to reordered bytes.
     Sum32,
-    /// CRC-32C (Castagnoli, [`crc32c`]).
+    /// CRC-32C (Castagnoli, [`crc32c`](crate::checksums::crc32c)).
     Crc32c,
 }
 
@@ -82,11 +73,7 @@ impl ChecksumKind {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn crc32c_matches_the_standard_check_value() {
-        assert_eq!(crc32c(b"123456789"), 0xE306_9283);
-    }
+    use crate::checksums::crc32c;
 
     #[test]
     fn checksums_cover_header_then_payload() {

@@ -357,7 +357,7 @@ impl ChunkAssembler {
             )));
         }
         if let Some(expected) = self.expected_crc32c {
-            let actual = crate::checksum::crc32c(&self.data);
+            let actual = crate::checksums::crc32c(&self.data);
             if actual != expected {
                 return Err(Error::Invalid(format!(
                     "crc32c mismatch: expected {expected:#010x}, computed {actual:#010x}"
@@ -516,7 +516,7 @@ mod tests {
             for i in (1..chunks.len()).step_by(2) {
                 chunks.swap(i - 1, i);
             }
-            let mut a = ChunkAssembler::create(data.len() as u32, Some(crate::checksum::crc32c(&data))).unwrap();
+            let mut a = ChunkAssembler::create(data.len() as u32, Some(crate::checksums::crc32c(&data))).unwrap();
             for (start, end) in &chunks {
                 a.write_at(*start as u32, &data[*start..*end]).unwrap();
             }

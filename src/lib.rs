@@ -11,6 +11,7 @@
 pub mod alloc;
 pub mod bytes;
 pub mod checksum;
+pub mod checksums;
 pub mod chunks;
 pub mod error;
 pub mod floats;

@@ -520,7 +520,7 @@ impl RecordReader {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checksum::crc32c;
+    use crate::checksums::crc32c;
     use proptest::prelude::*;
 
     /// What the reader should return for `r`, taken from the record's own accessors.
