@@ -65,6 +65,17 @@ impl Algorithm {
         }
     }
 
+    /// The WIT name: `crc32`, `crc32c`, `crc64-nvme`, `sha256`, `md5`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Algorithm::Crc32 => "crc32",
+            Algorithm::Crc32c => "crc32c",
+            Algorithm::Crc64Nvme => "crc64-nvme",
+            Algorithm::Sha256 => "sha256",
+            Algorithm::Md5 => "md5",
+        }
+    }
+
     /// The algorithm's tag in a saved state (its WIT case index).
     const fn tag(self) -> u8 {
         match self {
@@ -188,10 +199,8 @@ impl Hasher {
             State::Crc32(crc) => *crc = resume_32(&CRC32, *crc, data),
             State::Crc32c(crc) => *crc = resume_32(&CRC32C, *crc, data),
             State::Crc64Nvme(crc) => {
-                let mut digest = CRC64_NVME.digest_with_initial(register_init_64(
-                    &crc::CRC_64_NVME,
-                    *crc,
-                ));
+                let mut digest =
+                    CRC64_NVME.digest_with_initial(register_init_64(&crc::CRC_64_NVME, *crc));
                 digest.update(data);
                 *crc = digest.finalize();
             }
@@ -209,6 +218,15 @@ impl Hasher {
             State::Crc64Nvme(crc) => crc.to_be_bytes().to_vec(),
             State::Sha256(hasher) => hasher.clone().finalize().to_vec(),
             State::Md5(hasher) => hasher.clone().finalize().to_vec(),
+        }
+    }
+
+    /// The CRC so far as a number; 0 for a hash.
+    fn crc_value(&self) -> u64 {
+        match self.state {
+            State::Crc32(crc) | State::Crc32c(crc) => u64::from(crc),
+            State::Crc64Nvme(crc) => crc,
+            State::Sha256(_) | State::Md5(_) => 0,
         }
     }
 
@@ -438,7 +456,11 @@ impl Gf2Poly {
             }
             bit >>= 1;
             // b·x: one shift in reflected order, reduced by P when x^(width-1) falls off.
-            b = if b & 1 != 0 { (b >> 1) ^ self.poly } else { b >> 1 };
+            b = if b & 1 != 0 {
+                (b >> 1) ^ self.poly
+            } else {
+                b >> 1
+            };
         }
         product
     }
@@ -457,6 +479,135 @@ impl Gf2Poly {
             }
         }
         power
+    }
+}
+
+/// What a digest should be. Mirrors WIT `checksums.expected-digest`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpectedDigest {
+    /// The algorithm.
+    pub algorithm: Algorithm,
+    /// The digest, big-endian, of the algorithm's length.
+    pub digest: Vec<u8>,
+}
+
+impl ExpectedDigest {
+    /// An expectation of the CRC-32C `crc`.
+    pub fn crc32c(crc: u32) -> Self {
+        ExpectedDigest {
+            algorithm: Algorithm::Crc32c,
+            digest: crc.to_be_bytes().to_vec(),
+        }
+    }
+
+    /// Refuses a digest that is not the algorithm's length. Cost: O(1).
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] naming both lengths.
+    pub fn validate(&self) -> Result<(), Error> {
+        let len = self.algorithm.digest_len();
+        if self.digest.len() != len {
+            return Err(Error::Invalid(format!(
+                "expected digest: a {} digest is {len} bytes, this one {}",
+                self.algorithm.name(),
+                self.digest.len()
+            )));
+        }
+        Ok(())
+    }
+
+    /// Compares `actual` (a digest of the same algorithm) with the expected one.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] `"<algorithm> mismatch: expected 0x…, computed 0x…"` (both in hex).
+    pub fn compare(&self, actual: &[u8]) -> Result<(), Error> {
+        if actual == self.digest.as_slice() {
+            return Ok(());
+        }
+        Err(Error::Invalid(format!(
+            "{} mismatch: expected 0x{}, computed 0x{}",
+            self.algorithm.name(),
+            Hex(&self.digest),
+            Hex(actual)
+        )))
+    }
+
+    /// [`compare`](Self::compare)s the digest of `data`. Cost: O(n).
+    ///
+    /// # Errors
+    /// As [`compare`](Self::compare).
+    pub fn check(&self, data: &[u8]) -> Result<(), Error> {
+        let mut hasher = Hasher::new(self.algorithm);
+        hasher.update(data);
+        self.compare(&hasher.digest())
+    }
+}
+
+/// Bytes as lowercase hex, for messages.
+struct Hex<'a>(&'a [u8]);
+
+impl std::fmt::Display for Hex<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.iter().try_for_each(|byte| write!(f, "{byte:02x}"))
+    }
+}
+
+/// The CRC of a payload of known length that is filled in piece by piece, in any order: the
+/// bytes not yet given count as zeros. When every byte is in, [`crc`](Self::crc) is the CRC of
+/// the payload, with no pass over it.
+///
+/// A CRC is affine in its input: for a message `M` of `n` bytes, `CRC(M) = L(M) ⊕ CRC(0ⁿ)`,
+/// where `L` is the CRC with neither `init` nor `xorout` (linear over GF(2)). A piece `P` at
+/// offset `o` adds `L(P)·x^(8·r)` to `L(M)`, `r` being the bytes after it; the bytes before it
+/// add nothing. Each byte must be given once (a repeat would cancel itself).
+#[derive(Debug, Clone)]
+pub struct PositionalCrc {
+    algorithm: Algorithm,
+    len: u64,
+    /// `L` of the payload so far.
+    linear: u64,
+}
+
+impl PositionalCrc {
+    /// For a payload of `len` bytes; `None` for a hash. Cost: O(1).
+    pub fn new(algorithm: Algorithm, len: u64) -> Option<Self> {
+        algorithm.crc()?;
+        Some(PositionalCrc {
+            algorithm,
+            len,
+            linear: 0,
+        })
+    }
+
+    /// Adds `piece`, which lands at `offset` (`offset + piece.len() <= len`). Cost: O(piece)
+    /// table-driven, plus O(64·width·log len) bit steps; no allocation.
+    pub fn add(&mut self, offset: u64, piece: &[u8]) {
+        let crc = self.algorithm.crc().expect("made for a CRC");
+        let after = self.len - offset - piece.len() as u64;
+        debug_assert!(offset + piece.len() as u64 <= self.len);
+        let mut raw = Hasher::new(self.algorithm);
+        // Resuming from the CRC whose register is 0 runs the table algorithm without `init`.
+        raw.state = match raw.state {
+            State::Crc32(_) => State::Crc32(crc.xorout as u32),
+            State::Crc32c(_) => State::Crc32c(crc.xorout as u32),
+            State::Crc64Nvme(_) => State::Crc64Nvme(crc.xorout),
+            hash => hash,
+        };
+        raw.update(piece);
+        let linear_of_piece = raw.crc_value() ^ crc.xorout;
+        let field = Gf2Poly::new(crc);
+        self.linear ^= field.multiply(field.x_to_the_8n(after), linear_of_piece);
+    }
+
+    /// The CRC of the payload, big-endian: unfilled bytes count as zeros. Cost: O(64·width·log
+    /// len) bit steps; one allocation of the digest.
+    pub fn crc(&self) -> Vec<u8> {
+        let crc = self.algorithm.crc().expect("made for a CRC");
+        let field = Gf2Poly::new(crc);
+        let init_register = crc.init.reverse_bits() >> (64 - crc.width);
+        let of_zeros = field.multiply(field.x_to_the_8n(self.len), init_register) ^ crc.xorout;
+        let value = self.linear ^ of_zeros;
+        value.to_be_bytes()[8 - self.algorithm.digest_len()..].to_vec()
     }
 }
 

@@ -5,10 +5,16 @@
 //! `received` is the sum of their lengths. A write that fails changes nothing. An overlap with
 //! received bytes is accepted only when it repeats them exactly (an idempotent retry).
 //!
+//! An assembler may carry the digest the whole payload should have, of any algorithm of
+//! [`crate::checksums`], and each part may come with its own. With a CRC, the payload's CRC is
+//! kept up to date as parts land, in any order ([`PositionalCrc`]), so `finish` makes no pass
+//! over the bytes; a hash is computed over the payload at `finish`.
+//!
 //! Costs are stated per method: `n` is `total_size` and `r` the number of received ranges
 //! (after coalescing; at most one more than the number of gaps).
 
 use crate::alloc::{try_grow, try_reserve_exact, try_with_capacity};
+use crate::checksums::{ExpectedDigest, PositionalCrc};
 use crate::error::{check_range, Error};
 
 /// The largest payload an assembler accepts, in bytes: 1 GiB. Linear memory is at most 4 GiB,
@@ -155,21 +161,27 @@ pub struct ChunkAssembler {
     data: Vec<u8>,
     total_size: u32,
     received: RangeSet,
-    expected_crc32c: Option<u32>,
+    expected: Option<ExpectedDigest>,
+    /// The payload's CRC so far, when `expected` is a CRC.
+    crc_so_far: Option<PositionalCrc>,
     unusable: Option<Unusable>,
 }
 
 impl ChunkAssembler {
     /// An assembler for `total_size` bytes, zero-filled up front so `finish` can hand over the
-    /// allocation; `finish` checks the CRC-32C against `expected_crc32c` when one is given.
+    /// allocation; `finish` checks the payload's digest against `expected` when one is given.
     ///
     /// Cost: one allocation of exactly `total_size` bytes, zero-filled (O(n)), plus room for
     /// four ranges (32 bytes, best effort: without it writes make room as they go).
     ///
     /// # Errors
+    /// - [`Error::Invalid`] when `expected` is not of its algorithm's length.
     /// - [`Error::TooLarge`] when `total_size` is over [`MAX_TOTAL_SIZE`].
     /// - [`Error::OutOfMemory`]`(total_size)` when the allocator refuses the payload.
-    pub fn create(total_size: u32, expected_crc32c: Option<u32>) -> Result<Self, Error> {
+    pub fn create(total_size: u32, expected: Option<ExpectedDigest>) -> Result<Self, Error> {
+        if let Some(expected) = &expected {
+            expected.validate()?;
+        }
         if total_size > MAX_TOTAL_SIZE {
             return Err(Error::TooLarge {
                 requested: total_size,
@@ -183,11 +195,15 @@ impl ChunkAssembler {
         let mut received = RangeSet::default();
         let _ = try_grow(&mut received.ranges, INITIAL_RANGES);
         data.resize(total_size as usize, 0);
+        let crc_so_far = expected
+            .as_ref()
+            .and_then(|e| PositionalCrc::new(e.algorithm, u64::from(total_size)));
         Ok(Self {
             data,
             total_size,
             received,
-            expected_crc32c,
+            expected,
+            crc_so_far,
             unusable: None,
         })
     }
@@ -201,7 +217,8 @@ impl ChunkAssembler {
             data: Vec::new(),
             total_size,
             received: RangeSet::default(),
-            expected_crc32c: None,
+            expected: None,
+            crc_so_far: None,
             unusable: Some(Unusable::Refused(error)),
         })
     }
@@ -246,6 +263,36 @@ impl ChunkAssembler {
     ///
     /// On error nothing is written.
     pub fn write_at(&mut self, offset: u32, chunk: &[u8]) -> Result<(), Error> {
+        self.write(offset, chunk, None)
+    }
+
+    /// [`write_at`](Self::write_at), for a part that comes with its digest: the part is
+    /// checked on arrival, before anything is written.
+    ///
+    /// Cost: as [`write_at`](Self::write_at), plus the part's digest (O(`chunk.len()`)).
+    ///
+    /// # Errors
+    /// Those of [`write_at`](Self::write_at), and [`Error::Invalid`] when `expected` is not of
+    /// its algorithm's length, or when the part's digest differs (`"part at offset 8: crc32c
+    /// mismatch: expected 0x…, computed 0x…"`).
+    ///
+    /// On error nothing is written.
+    pub fn write_at_checked(
+        &mut self,
+        offset: u32,
+        chunk: &[u8],
+        expected: &ExpectedDigest,
+    ) -> Result<(), Error> {
+        expected.validate()?;
+        self.write(offset, chunk, Some(expected))
+    }
+
+    fn write(
+        &mut self,
+        offset: u32,
+        chunk: &[u8],
+        expected: Option<&ExpectedDigest>,
+    ) -> Result<(), Error> {
         self.check_usable()?;
         let len = u32::try_from(chunk.len()).map_err(|_| Error::OutOfBounds {
             offset,
@@ -253,6 +300,12 @@ impl ChunkAssembler {
             size: self.total_size,
         })?;
         let range = check_range(offset, len, self.data.len())?;
+        if let Some(expected) = expected {
+            expected.check(chunk).map_err(|error| match error {
+                Error::Invalid(why) => Error::Invalid(format!("part at offset {offset}: {why}")),
+                other => other,
+            })?;
+        }
         for (s, e) in self.received.overlapping(offset, offset + len) {
             let held = &self.data[s as usize..e as usize];
             let given = &chunk[(s - offset) as usize..(e - offset) as usize];
@@ -266,6 +319,22 @@ impl ChunkAssembler {
         }
         self.received.reserve_for(offset, offset + len)?;
         self.data[range].copy_from_slice(chunk);
+        if let Some(crc) = &mut self.crc_so_far {
+            // Only the bytes new to the payload: a retried byte is in its CRC already.
+            let mut at = offset;
+            for (s, e) in self.received.overlapping(offset, offset + len) {
+                if s > at {
+                    crc.add(
+                        u64::from(at),
+                        &chunk[(at - offset) as usize..(s - offset) as usize],
+                    );
+                }
+                at = e;
+            }
+            if at < offset + len {
+                crc.add(u64::from(at), &chunk[(at - offset) as usize..]);
+            }
+        }
         self.received.insert(offset, offset + len);
         Ok(())
     }
@@ -314,16 +383,18 @@ impl ChunkAssembler {
         })
     }
 
-    /// Verifies completeness and the CRC-32C, then hands the bytes over without copying them.
-    /// On error nothing changes; after success the assembler refuses further writes.
+    /// Verifies completeness and the expected digest, then hands the bytes over without
+    /// copying them. On error nothing changes; after success the assembler refuses further
+    /// writes.
     ///
-    /// Cost: O(n) for the CRC-32C when one was given, else O(1); the payload is moved out, not
-    /// copied, and nothing is allocated (error texts aside).
+    /// Cost: O(1) without an expected digest or with a CRC (kept up to date by the writes);
+    /// O(n) with a hash. The payload is moved out, not copied, and nothing is allocated but
+    /// the digest and error texts.
     ///
     /// # Errors
     /// - [`Error::Invalid`] when a byte is missing (the text gives the first gap), when the
-    ///   CRC-32C differs from the expected one (the text gives both), or when a previous
-    ///   `finish` already handed the bytes over.
+    ///   digest differs from the expected one (`"crc32c mismatch: expected 0x…, computed
+    ///   0x…"`), or when a previous `finish` already handed the bytes over.
     /// - For an assembler [`new`](Self::new) could not create, that error
     ///   ([`Error::TooLarge`] or [`Error::OutOfMemory`]).
     pub fn finish(&mut self) -> Result<Vec<u8>, Error> {
@@ -356,13 +427,10 @@ impl ChunkAssembler {
                 gap.len
             )));
         }
-        if let Some(expected) = self.expected_crc32c {
-            let actual = crate::checksums::crc32c(&self.data);
-            if actual != expected {
-                return Err(Error::Invalid(format!(
-                    "crc32c mismatch: expected {expected:#010x}, computed {actual:#010x}"
-                )));
-            }
+        match (&self.expected, &self.crc_so_far) {
+            (Some(expected), Some(crc)) => expected.compare(&crc.crc())?,
+            (Some(expected), None) => expected.check(&self.data)?,
+            (None, _) => {}
         }
         admit()?;
         self.unusable = Some(Unusable::Finished);
@@ -373,6 +441,7 @@ impl ChunkAssembler {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checksums::{digest, Algorithm};
     use proptest::prelude::*;
 
     fn span(offset: u32, len: u32) -> Span {
@@ -477,7 +546,8 @@ mod tests {
     fn finish_checks_completeness_and_crc() {
         let data = b"123456789";
         // The CRC-32C check value of "123456789".
-        let mut good = ChunkAssembler::create(9, Some(0xE306_9283)).unwrap();
+        let mut good =
+            ChunkAssembler::create(9, Some(ExpectedDigest::crc32c(0xE306_9283))).unwrap();
         good.append(&data[..4]).unwrap();
         assert!(
             matches!(good.finish(), Err(Error::Invalid(why)) if why.contains("first gap at offset 4"))
@@ -489,7 +559,7 @@ mod tests {
             "finished assemblers refuse writes"
         );
 
-        let mut bad = ChunkAssembler::create(9, Some(1)).unwrap();
+        let mut bad = ChunkAssembler::create(9, Some(ExpectedDigest::crc32c(1))).unwrap();
         bad.append(data).unwrap();
         assert!(
             matches!(bad.finish(), Err(Error::Invalid(why)) if why.contains("crc32c mismatch"))
@@ -497,7 +567,69 @@ mod tests {
         assert!(bad.is_complete(), "a failed finish changes nothing");
     }
 
+    #[test]
+    fn a_part_is_checked_on_arrival_and_a_mismatch_changes_nothing() {
+        let data = b"123456789";
+        let mut a = ChunkAssembler::create(9, None).unwrap();
+        let part = |digest: u32| ExpectedDigest::crc32c(digest);
+        let refused = a.write_at_checked(4, &data[4..], &part(0xDEAD_BEEF));
+        assert_eq!(
+            refused,
+            Err(Error::Invalid(format!(
+                "part at offset 4: crc32c mismatch: expected 0xdeadbeef, computed 0x{:08x}",
+                crate::checksums::crc32c(&data[4..])
+            )))
+        );
+        assert_eq!(a.received(), 0);
+        let right = part(crate::checksums::crc32c(&data[4..]));
+        a.write_at_checked(4, &data[4..], &right).unwrap();
+        assert_eq!(a.received(), 5);
+        let short = ExpectedDigest {
+            algorithm: Algorithm::Sha256,
+            digest: vec![1, 2, 3],
+        };
+        assert!(matches!(
+            a.write_at_checked(0, &data[..4], &short),
+            Err(Error::Invalid(_))
+        ));
+        assert!(matches!(
+            ChunkAssembler::create(9, Some(short)),
+            Err(Error::Invalid(_))
+        ));
+    }
+
     proptest! {
+        #[test]
+        fn overlapping_parts_in_any_order_meet_the_expected_digest_of_every_algorithm(
+            algorithm in prop::sample::select(Algorithm::ALL.to_vec()),
+            data in proptest::collection::vec(any::<u8>(), 0..400),
+            writes in proptest::collection::vec((any::<prop::sample::Index>(), 0usize..80), 0..25),
+            corrupt in any::<bool>(),
+        ) {
+            let mut expected = digest(algorithm, &data);
+            if corrupt {
+                expected[0] ^= 1;
+            }
+            let expected = ExpectedDigest { algorithm, digest: expected };
+            let mut a = ChunkAssembler::create(data.len() as u32, Some(expected)).unwrap();
+            for (at, len) in writes {
+                let start = at.index(data.len() + 1);
+                let end = (start + len).min(data.len());
+                a.write_at(start as u32, &data[start..end]).unwrap();
+            }
+            for gap in a.missing() {
+                let (start, end) = (gap.offset as usize, (gap.offset + gap.len) as usize);
+                a.write_at(gap.offset, &data[start..end]).unwrap();
+            }
+            if corrupt {
+                let refused = a.finish();
+                prop_assert!(matches!(&refused, Err(Error::Invalid(why)) if why.contains("mismatch")), "{:?}", refused);
+                prop_assert!(a.is_complete());
+            } else {
+                prop_assert_eq!(a.finish().unwrap(), data);
+            }
+        }
+
         #[test]
         fn any_covering_order_completes_with_the_right_bytes(
             data in proptest::collection::vec(any::<u8>(), 0..300),
@@ -516,7 +648,7 @@ mod tests {
             for i in (1..chunks.len()).step_by(2) {
                 chunks.swap(i - 1, i);
             }
-            let mut a = ChunkAssembler::create(data.len() as u32, Some(crate::checksums::crc32c(&data))).unwrap();
+            let mut a = ChunkAssembler::create(data.len() as u32, Some(ExpectedDigest::crc32c(crate::checksums::crc32c(&data)))).unwrap();
             for (start, end) in &chunks {
                 a.write_at(*start as u32, &data[*start..*end]).unwrap();
             }

@@ -89,7 +89,10 @@ fn md5_gives_the_rfc_1321_suite() {
 fn digests_have_the_algorithms_lengths() {
     for algorithm in Algorithm::ALL {
         assert_eq!(digest(algorithm, b"x").len(), algorithm.digest_len());
-        assert_eq!(Hasher::new(algorithm).digest().len(), algorithm.digest_len());
+        assert_eq!(
+            Hasher::new(algorithm).digest().len(),
+            algorithm.digest_len()
+        );
     }
 }
 
@@ -97,7 +100,10 @@ fn digests_have_the_algorithms_lengths() {
 fn hashes_do_not_combine_and_lengths_are_checked() {
     for algorithm in [Algorithm::Sha256, Algorithm::Md5] {
         let d = digest(algorithm, b"a");
-        assert!(matches!(combine(algorithm, &d, &d, 1), Err(Error::Invalid(_))));
+        assert!(matches!(
+            combine(algorithm, &d, &d, 1),
+            Err(Error::Invalid(_))
+        ));
     }
     let crc = digest(Algorithm::Crc32c, b"a");
     assert!(matches!(
@@ -164,7 +170,47 @@ fn any_crc() -> impl Strategy<Value = Algorithm> {
     ])
 }
 
+#[test]
+fn a_mismatch_names_both_digests_in_hex() {
+    let expected = ExpectedDigest::crc32c(0xE306_9283);
+    assert_eq!(expected.check(b"123456789"), Ok(()));
+    assert_eq!(
+        expected.check(b"123456780"),
+        Err(Error::Invalid(format!(
+            "crc32c mismatch: expected 0xe3069283, computed 0x{}",
+            hex(&digest(Algorithm::Crc32c, b"123456780"))
+        )))
+    );
+    let short = ExpectedDigest {
+        algorithm: Algorithm::Sha256,
+        digest: vec![0; 31],
+    };
+    assert!(matches!(short.validate(), Err(Error::Invalid(_))));
+}
+
 proptest! {
+    #[test]
+    fn a_positional_crc_of_pieces_in_any_order_is_the_crc_of_the_whole(
+        algorithm in any_crc(),
+        data in prop::collection::vec(any::<u8>(), 0..3000),
+        cuts in prop::collection::vec(0usize..3000, 0..10),
+        order in any::<u64>(),
+    ) {
+        let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(data.len())).collect();
+        cuts.push(0);
+        cuts.push(data.len());
+        cuts.sort_unstable();
+        let mut pieces: Vec<(usize, usize)> = cuts.windows(2).map(|w| (w[0], w[1])).collect();
+        // Some order of the pieces, chosen by `order`.
+        pieces.sort_by_key(|&(from, _)| (from as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ order);
+        let mut crc = PositionalCrc::new(algorithm, data.len() as u64).unwrap();
+        for (from, to) in pieces {
+            crc.add(from as u64, &data[from..to]);
+        }
+        prop_assert_eq!(crc.crc(), digest(algorithm, &data));
+    }
+
+
     #[test]
     fn combine_agrees_with_the_digest_of_the_whole(
         algorithm in any_crc(),

@@ -5,6 +5,7 @@ use super::{Memkit, Rep, Result};
 use crate::alloc::room_for_handle;
 use crate::alloc::{make_room, try_map};
 use crate::bytes::ByteBuffer;
+use crate::checksums::ExpectedDigest;
 use crate::chunks::{ChunkAssembler, Span};
 
 impl chunks::Guest for Memkit {
@@ -16,7 +17,8 @@ impl chunks::GuestChunkAssembler for Rep<ChunkAssembler> {
         Rep::new(ChunkAssembler::new(total_size))
     }
     fn create(total_size: u32, expected_crc32c: Option<u32>) -> Result<chunks::ChunkAssembler> {
-        let assembler = ChunkAssembler::create(total_size, expected_crc32c)?;
+        let assembler =
+            ChunkAssembler::create(total_size, expected_crc32c.map(ExpectedDigest::crc32c))?;
         room_for_handle::<Self>()?;
         Ok(chunks::ChunkAssembler::new(Rep::new(assembler)))
     }
