@@ -27,7 +27,6 @@ use sha2::digest::common::hazmat::SerializableState;
 use sha2::digest::Digest;
 use sha2::Sha256;
 
-use crate::alloc::try_with_capacity;
 use crate::error::Error;
 
 /// A digest algorithm. Mirrors WIT `checksums.algorithm`.
@@ -247,13 +246,11 @@ impl Hasher {
     /// algorithm's state (a CRC: its value, big-endian; a hash: the crate's serialized state,
     /// with its partial block), and a CRC-32C of all of that, big-endian.
     ///
-    /// Cost: O(1); one allocation of at most 128 bytes.
-    ///
-    /// # Errors
-    /// [`Error::OutOfMemory`] when the allocator refuses the state.
-    pub fn save(&self) -> Result<Vec<u8>, Error> {
+    /// Cost: O(1); one allocation of at most 128 bytes (small enough that it never fails
+    /// gracefully: it may draw on the reserve, as a digest does).
+    pub fn save(&self) -> Vec<u8> {
         let inner = self.inner_state();
-        let mut state = try_with_capacity(STATE_HEAD + inner.len() + STATE_CHECK)?;
+        let mut state = Vec::with_capacity(STATE_HEAD + inner.len() + STATE_CHECK);
         state.extend_from_slice(&STATE_MAGIC);
         state.push(STATE_VERSION);
         state.push(self.algorithm().tag());
@@ -261,7 +258,8 @@ impl Hasher {
         state.extend_from_slice(&inner);
         let check = crc32c(&state);
         state.extend_from_slice(&check.to_be_bytes());
-        Ok(state)
+        debug_assert!(state.len() <= 128);
+        state
     }
 
     /// The algorithm's own state, as [`save`](Self::save) writes it.

@@ -1,6 +1,6 @@
 //! Glue of `wit/chunks.wit` over `src/chunks.rs`.
 
-use super::exports::memkit::core::{bytes, chunks};
+use super::exports::memkit::core::{bytes, checksums, chunks};
 use super::{Memkit, Rep, Result};
 use crate::alloc::room_for_handle;
 use crate::alloc::{make_room, try_map};
@@ -22,11 +22,29 @@ impl chunks::GuestChunkAssembler for Rep<ChunkAssembler> {
         room_for_handle::<Self>()?;
         Ok(chunks::ChunkAssembler::new(Rep::new(assembler)))
     }
+    fn create_checked(
+        total_size: u32,
+        expected: checksums::ExpectedDigest,
+    ) -> Result<chunks::ChunkAssembler> {
+        let assembler = ChunkAssembler::create(total_size, Some(expected.into()))?;
+        room_for_handle::<Self>()?;
+        Ok(chunks::ChunkAssembler::new(Rep::new(assembler)))
+    }
     fn append(&self, chunk: Vec<u8>) -> Result<()> {
         Ok(self.get_mut().append(&chunk)?)
     }
     fn write_at(&self, offset: u32, chunk: Vec<u8>) -> Result<()> {
         Ok(self.get_mut().write_at(offset, &chunk)?)
+    }
+    fn write_at_checked(
+        &self,
+        offset: u32,
+        chunk: Vec<u8>,
+        expected: checksums::ExpectedDigest,
+    ) -> Result<()> {
+        Ok(self
+            .get_mut()
+            .write_at_checked(offset, &chunk, &expected.into())?)
     }
     fn received(&self) -> u32 {
         self.get().received()

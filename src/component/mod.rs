@@ -11,6 +11,7 @@ use std::cell::{Ref, RefCell, RefMut};
 use crate::alloc;
 
 mod bytes;
+mod checksums;
 mod chunks;
 mod floats;
 mod memory;
