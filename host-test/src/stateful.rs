@@ -300,7 +300,7 @@ macro_rules! interfaces {
     };
 }
 
-interfaces!(bytes, chunks, floats, memory, people, pools, records, text);
+interfaces!(bytes, checksums, chunks, floats, memory, people, pools, records, text);
 
 /// What the driver does with one WIT interface: declared as `INTERFACE` at the end of the
 /// module named for it.
@@ -512,6 +512,7 @@ struct Handles {
     buffer_pools: Vec<Live<BufferPoolModel>>,
     points: Vec<Live<Point3d>>,
     point_pools: Vec<Live<PointPoolModel>>,
+    hashers: Vec<Live<memkit::checksums::Hasher>>,
 }
 
 /// The live handles of one resource, whatever the model of each.

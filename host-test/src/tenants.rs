@@ -16,7 +16,9 @@ use wasmtime::{
     StoreLimits, StoreLimitsBuilder,
 };
 
-use crate::exports::memkit::core::{bytes, chunks, floats, memory, people, pools, records, text};
+use crate::exports::memkit::core::{
+    bytes, checksums, chunks, floats, memory, people, pools, records, text,
+};
 use crate::{component_path, MemoryInfo, MIB};
 
 /// How a fleet of tenants is sized.
@@ -144,7 +146,9 @@ macro_rules! interfaces_looked_up_at_first_use {
 
 // Every interface of the `memkit` world that has functions (`types` has none). A new one
 // must be added here before tenants can call it; the compiler says so at the first use.
-interfaces_looked_up_at_first_use!(memory, bytes, floats, text, chunks, records, pools, people);
+interfaces_looked_up_at_first_use!(
+    memory, bytes, floats, text, chunks, records, pools, people, checksums
+);
 
 impl Tenants {
     /// A pool of `fleet.tenants` slots, each with `fleet.memory_per_tenant` of memory at most.

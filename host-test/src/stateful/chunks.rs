@@ -7,8 +7,10 @@ use super::{
     clip, edge, pick, random_bytes, show_bytes, Interface, Live, Operation, Resource, Run, Step,
     MAX_LIVE, MEMORY_LIMIT,
 };
+use super::checksums::model_digest;
+use crate::exports::memkit::core::checksums::{Algorithm, ExpectedDigest};
 use crate::exports::memkit::core::chunks::Span;
-use crate::{crc32c, Error, LimitExceeded, OutOfBounds};
+use crate::{Error, LimitExceeded, OutOfBounds};
 
 /// The largest chunk-assembler (chunks.wit).
 const MAX_TOTAL_SIZE: u32 = 1 << 30;
@@ -26,7 +28,8 @@ enum AssemblerState {
 /// A chunk-assembler: the bytes received at their offsets and the received ranges.
 pub(super) struct AssemblerModel {
     total: u32,
-    expected_crc32c: Option<u32>,
+    /// The digest `finish` checks the payload against.
+    expected: Option<ExpectedDigest>,
     /// The payload a well-behaved sender sends; chunks are cut from it.
     plan: Vec<u8>,
     /// Received bytes at their offsets, zeros elsewhere.
@@ -37,21 +40,24 @@ pub(super) struct AssemblerModel {
 }
 
 impl AssemblerModel {
-    fn new(rng: &mut Rng, total: u32, expected: CrcChoice, state: AssemblerState) -> Self {
+    fn new(rng: &mut Rng, total: u32, expected: DigestChoice, state: AssemblerState) -> Self {
         let usable = matches!(state, AssemblerState::Open | AssemblerState::MaybeRefused);
         let plan = if usable {
             random_bytes(rng, total as usize)
         } else {
             Vec::new()
         };
-        let expected_crc32c = match expected {
-            CrcChoice::None => None,
-            CrcChoice::OfPlan => Some(crc32c(&plan)),
-            CrcChoice::Wrong(crc) => Some(crc),
+        let expected = match expected {
+            DigestChoice::None => None,
+            DigestChoice::OfPlan(algorithm) => Some(ExpectedDigest {
+                algorithm,
+                digest: model_digest(algorithm, &plan),
+            }),
+            DigestChoice::Wrong(algorithm, digest) => Some(ExpectedDigest { algorithm, digest }),
         };
         Self {
             total,
-            expected_crc32c,
+            expected,
             data: vec![0; plan.len()],
             plan,
             received: Vec::new(),
@@ -160,20 +166,29 @@ impl AssemblerModel {
         if !self.is_complete() {
             return Err(Error::Invalid("incomplete".into()));
         }
-        match self.expected_crc32c {
-            Some(expected) if expected != crc32c(&self.data) => {
-                Err(Error::Invalid("crc32c mismatch".into()))
+        match &self.expected {
+            Some(expected) if expected.digest != model_digest(expected.algorithm, &self.data) => {
+                Err(Error::Invalid("mismatch: expected 0x".into()))
             }
             _ => Ok(()),
         }
     }
+
+    /// The CRC-32C a `create` was given.
+    fn expected_crc32c(&self) -> Option<u32> {
+        self.expected.as_ref().map(|expected| {
+            u32::from_be_bytes(expected.digest[..].try_into().expect("a CRC-32C"))
+        })
+    }
 }
 
-/// The CRC a `chunk-assembler.create` is given.
-enum CrcChoice {
+/// The digest an assembler is created with.
+enum DigestChoice {
     None,
-    OfPlan,
-    Wrong(u32),
+    /// The digest of the planned payload.
+    OfPlan(Algorithm),
+    /// Another: almost surely not the payload's.
+    Wrong(Algorithm, Vec<u8>),
 }
 
 impl Run {
@@ -215,7 +230,7 @@ impl Run {
                 .chunk_assembler()
                 .call_constructor(s, total)
         })?;
-        let model = AssemblerModel::new(&mut self.rng, total, CrcChoice::None, state);
+        let model = AssemblerModel::new(&mut self.rng, total, DigestChoice::None, state);
         self.handles.assemblers.push(Live { handle, model });
         Ok(true)
     }
@@ -226,9 +241,9 @@ impl Run {
         }
         let total = self.total_size()?;
         let crc = match self.rng.u32(..10) {
-            0..=2 => CrcChoice::None,
-            3..=7 => CrcChoice::OfPlan,
-            _ => CrcChoice::Wrong(self.rng.u32(..)),
+            0..=2 => DigestChoice::None,
+            3..=7 => DigestChoice::OfPlan(Algorithm::Crc32c),
+            _ => DigestChoice::Wrong(Algorithm::Crc32c, self.rng.u32(..).to_be_bytes().to_vec()),
         };
         let want = if total > MAX_TOTAL_SIZE {
             Err(Error::TooLarge(LimitExceeded {
@@ -246,7 +261,7 @@ impl Run {
             AssemblerState::Finished // unused: no handle is made
         };
         let model = AssemblerModel::new(&mut self.rng, total, crc, state);
-        let expected = model.expected_crc32c;
+        let expected = model.expected_crc32c();
         self.begin(format!("chunk-assembler.create({total}, {expected:?})"));
         let got = self.call("chunk-assembler.create", |s, m| {
             m.memkit_core_chunks()
@@ -255,6 +270,107 @@ impl Run {
         })?;
         if let Some(handle) = self.judge(got, &want, u64::from(total) + 64)? {
             self.handles.assemblers.push(Live { handle, model });
+        }
+        Ok(true)
+    }
+
+    /// `create-checked` with a digest of any algorithm: of the planned payload, a wrong one, or
+    /// one of the wrong length (`invalid`, checked first).
+    fn chunks_create_checked(&mut self) -> Step<bool> {
+        if self.handles.assemblers.len() >= MAX_LIVE {
+            return Ok(false);
+        }
+        let total = self.total_size()?;
+        let algorithm = self.algorithm();
+        let len = model_digest(algorithm, &[]).len();
+        let (choice, right_length) = match self.rng.u32(..10) {
+            0..=6 => (DigestChoice::OfPlan(algorithm), true),
+            7..=8 => (DigestChoice::Wrong(algorithm, vec![0xA5; len]), true),
+            _ => {
+                let wrong = self.rng.usize(..len + 4);
+                (DigestChoice::Wrong(algorithm, vec![0; wrong]), wrong == len)
+            }
+        };
+        let want = if !right_length {
+            Err(Error::Invalid("expected digest: ".into()))
+        } else if total > MAX_TOTAL_SIZE {
+            Err(Error::TooLarge(LimitExceeded {
+                requested: total,
+                limit: MAX_TOTAL_SIZE,
+            }))
+        } else if total as usize > MEMORY_LIMIT {
+            Err(Error::OutOfMemory(total))
+        } else {
+            Ok(())
+        };
+        let state = if want.is_ok() {
+            AssemblerState::Open
+        } else {
+            AssemblerState::Finished // unused: no handle is made
+        };
+        let model = AssemblerModel::new(&mut self.rng, total, choice, state);
+        let expected = model.expected.clone().expect("a digest");
+        self.begin(format!(
+            "chunk-assembler.create-checked({total}, {:?} {})",
+            expected.algorithm,
+            show_bytes(&expected.digest)
+        ));
+        let got = self.call("chunk-assembler.create-checked", |s, m| {
+            m.memkit_core_chunks()
+                .chunk_assembler()
+                .call_create_checked(s, total, &expected)
+        })?;
+        if let Some(handle) = self.judge(got, &want, u64::from(total) + 64)? {
+            self.handles.assemblers.push(Live { handle, model });
+        }
+        Ok(true)
+    }
+
+    /// `write-at-checked`: a chunk as `write-at` sends it, with the digest of the planned bytes
+    /// (which a changed byte no longer has), or with a digest of the wrong length.
+    fn chunks_write_at_checked(&mut self) -> Step<bool> {
+        let Some((i, h)) = pick(&mut self.rng, &self.handles.assemblers) else {
+            return Ok(false);
+        };
+        let (offset, chunk) = self.chunk_for(i, false)?;
+        let algorithm = self.algorithm();
+        let model = &self.handles.assemblers[i].model;
+        let planned: Vec<u8> = (0..chunk.len())
+            .map(|k| model.plan.get(offset as usize + k).copied().unwrap_or(chunk[k]))
+            .collect();
+        let mut digest = model_digest(algorithm, &planned);
+        let right_length = self.rng.u32(..12) != 0;
+        if !right_length {
+            digest.pop();
+        }
+        let expected = ExpectedDigest { algorithm, digest };
+        let base = model.write_answer(offset, &chunk);
+        let want = if !right_length {
+            Err(Error::Invalid("expected digest: ".into()))
+        } else {
+            match base {
+                Err(Error::Invalid(_)) | Ok(()) if planned != chunk => Err(Error::Invalid(
+                    format!("part at offset {offset}: "),
+                )),
+                other => other,
+            }
+        };
+        self.begin(format!(
+            "chunk-assembler.write-at-checked({offset}, {}, {algorithm:?}) on #{i} (total {}, {:?})",
+            show_bytes(&chunk),
+            model.total,
+            model.state
+        ));
+        let got = self.call("chunk-assembler.write-at-checked", |s, m| {
+            m.memkit_core_chunks()
+                .chunk_assembler()
+                .call_write_at_checked(s, h, offset, &chunk, &expected)
+        })?;
+        if right_length && self.settle_maybe_refused(i, &got) {
+            return Ok(true);
+        }
+        if self.judge(got, &want, 64)?.is_some() {
+            self.handles.assemblers[i].model.write(offset, &chunk);
         }
         Ok(true)
     }
@@ -526,6 +642,16 @@ pub(super) const INTERFACE: Interface = Interface {
     operations: &[
         Operation::new(&["chunk-assembler.constructor"], Run::chunks_constructor, 2),
         Operation::new(&["chunk-assembler.create"], Run::chunks_create, 3),
+        Operation::new(
+            &["chunk-assembler.create-checked"],
+            Run::chunks_create_checked,
+            2,
+        ),
+        Operation::new(
+            &["chunk-assembler.write-at-checked"],
+            Run::chunks_write_at_checked,
+            4,
+        ),
         Operation::new(&["chunk-assembler.append"], Run::chunks_append, 6),
         Operation::new(&["chunk-assembler.write-at"], Run::chunks_write_at, 10),
         Operation::new(&["chunk-assembler.received"], Run::chunks_received, 2),

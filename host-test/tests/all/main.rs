@@ -2,6 +2,7 @@
 //! guard (see `host_test::Host`), so each test also proves it gave back what it allocated.
 
 mod bytes;
+mod checksums;
 mod chunks;
 mod composed;
 mod floats;

@@ -4,6 +4,7 @@
 //! the test) with a value or a typed error; afterwards the instance must still answer, and
 //! once everything is dropped `used-bytes` is back at its baseline (the `Host` leak guard).
 
+use host_test::exports::memkit::core::checksums::{Algorithm, ExpectedDigest};
 use host_test::exports::memkit::core::floats::UnaryOp;
 use host_test::exports::memkit::core::people::{Company, JsonError, Person};
 use host_test::exports::memkit::core::pools::Point3d;
@@ -119,7 +120,7 @@ fn floats_with_memory_full() -> wasmtime::Result<()> {
             Err(Error::Invalid(why)) if why.contains("length")
         ));
         let empty = made.pop().expect("an empty buffer");
-        assert_eq!(floats.call_take(&mut h.store, empty)?, []);
+        assert_eq!(floats.call_take(&mut h.store, empty)?, Vec::<f32>::new());
         Ok(())
     });
     for handle in made.into_iter().chain([f, g]) {
@@ -140,6 +141,49 @@ fn text_and_memory_with_memory_full() -> wasmtime::Result<()> {
         // The argument above drew on the reserve; freed again, it let the reserve be retaken.
         let info = api.memkit_core_memory().call_info(&mut h.store)?;
         assert_eq!(info.reserve_bytes, 65536, "{info:?}");
+        Ok(())
+    });
+    Ok(())
+}
+
+#[test]
+fn checksums_with_memory_full() -> wasmtime::Result<()> {
+    let mut h = Host::with_memory_limit(CAP);
+    let api = h.api.clone();
+    let checksums = api.memkit_core_checksums();
+    let hasher = checksums.hasher();
+    let chunks = api.memkit_core_chunks().chunk_assembler();
+    // Made before the squeeze: a hasher with a state to save, and an assembler to write into.
+    let hr = hasher
+        .call_constructor(&mut h.store, Algorithm::Sha256)?
+        .owned(&h.store);
+    let a = chunks.call_constructor(&mut h.store, 8)?.owned(&h.store);
+    squeezed(&mut h, |h| {
+        let crc = checksums.call_digest(&mut h.store, Algorithm::Crc64Nvme, b"123456789")?;
+        assert_eq!(crc, 0xAE8B_1486_0A79_9888u64.to_be_bytes());
+        let combined = checksums.call_combine(&mut h.store, Algorithm::Crc64Nvme, &crc, &crc, 9)?;
+        assert_eq!(combined.map(|c| c.len()), Ok(8));
+        let refused = checksums.call_combine(&mut h.store, Algorithm::Md5, &crc, &crc, 9)?;
+        assert!(matches!(refused, Err(Error::Invalid(_))));
+        hasher.call_update(&mut h.store, *hr, &[7; 4000])?;
+        assert_eq!(hasher.call_digest(&mut h.store, *hr)?.len(), 32);
+        assert_eq!(hasher.call_bytes_hashed(&mut h.store, *hr)?, 4000);
+        let state = hasher.call_save(&mut h.store, *hr)?;
+        if let Some(restored) = value_or_oom(hasher.call_restore(&mut h.store, &state)?) {
+            h.store.drop_resource(restored);
+        }
+        let refused = hasher.call_restore(&mut h.store, &state[1..])?;
+        assert!(matches!(refused, Err(Error::Invalid(_))));
+        hasher.call_reset(&mut h.store, *hr)?;
+        let part = ExpectedDigest {
+            algorithm: Algorithm::Md5,
+            digest: checksums.call_digest(&mut h.store, Algorithm::Md5, b"1234")?,
+        };
+        chunks.call_write_at_checked(&mut h.store, *a, 0, b"1234", &part)??;
+        let created = chunks.call_create_checked(&mut h.store, 4, &part)?;
+        if let Some(assembler) = value_or_oom(created) {
+            h.store.drop_resource(assembler);
+        }
         Ok(())
     });
     Ok(())
