@@ -103,6 +103,23 @@ class Memkit:
     def to_bytes(self, buffer: wc.ResourceAny) -> bytes:
         return self._bytes_or_error(self.func("bytes", "[method]byte-buffer.to-list")(buffer))
 
+    # --- checksums -------------------------------------------------------------------------
+
+    def digest(self, algorithm: str, data: bytes) -> bytes:
+        """The digest of `data`, big-endian: `algorithm` is `crc32`, `crc32c`, `crc64-nvme`,
+        `sha256` or `md5`."""
+        return bytes(self.func("checksums", "digest")(algorithm, data))
+
+    def digest_in_pieces(self, algorithm: str, pieces: list[bytes]) -> bytes:
+        """The digest of the pieces one after another, through a `hasher`."""
+        hasher = self.func("checksums", "[constructor]hasher")(algorithm)
+        try:
+            for piece in pieces:
+                self.func("checksums", "[method]hasher.update")(hasher, piece)
+            return bytes(self.func("checksums", "[method]hasher.digest")(hasher))
+        finally:
+            self.drop(hasher)
+
     # --- records ---------------------------------------------------------------------------
 
     def serialize_record(self, header: bytes, payload: bytes, kind: str = "crc32c") -> bytes:

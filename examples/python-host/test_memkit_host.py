@@ -1,6 +1,11 @@
 """pytest over memkit_host: memkit.wasm in wasmtime-py. Run by `cargo xtask test`."""
 
+import hashlib
+import random
+import zlib
+
 import pytest
+from awscrt import checksums as crt
 
 from memkit_host import InvalidDocument, Memkit, MemkitError
 
@@ -65,3 +70,25 @@ def test_chunk_assembler_fed_out_of_order(memkit):
     with pytest.raises(MemkitError) as error:
         memkit.assemble(3000, pieces[1:])
     assert error.value.tag == "invalid" and "incomplete" in error.value.value
+
+
+def _references(data: bytes) -> dict[str, bytes]:
+    """Each algorithm's digest of `data`, big-endian, from a library memkit shares nothing with."""
+    return {
+        "crc32": zlib.crc32(data).to_bytes(4, "big"),
+        "crc32c": crt.crc32c(data).to_bytes(4, "big"),
+        "crc64-nvme": crt.crc64nvme(data).to_bytes(8, "big"),
+        "sha256": hashlib.sha256(data).digest(),
+        "md5": hashlib.md5(data).digest(),
+    }
+
+
+def test_digests_agree_with_zlib_hashlib_and_the_aws_crt(memkit):
+    rng = random.Random(18)
+    for size in [0, 1, 3, 63, 64, 65, 1000, 65_537, 1 << 20]:
+        data = rng.randbytes(size)
+        cuts = sorted(rng.randrange(size + 1) for _ in range(4))
+        pieces = [data[a:b] for a, b in zip([0, *cuts], [*cuts, size])]
+        for algorithm, expected in _references(data).items():
+            assert memkit.digest(algorithm, data) == expected, (algorithm, size)
+            assert memkit.digest_in_pieces(algorithm, pieces) == expected, (algorithm, size)
