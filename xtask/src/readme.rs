@@ -34,9 +34,48 @@ pub fn lifted_snippets(readme: &str) -> Vec<(String, Vec<String>)> {
     snippets
 }
 
+/// The interfaces the README's "Interfaces" table describes: the first column's names, in order.
+pub fn table_interfaces(readme: &str) -> Vec<String> {
+    readme
+        .split("## Interfaces")
+        .nth(1)
+        .unwrap_or_default()
+        .lines()
+        .skip_while(|line| !line.starts_with('|'))
+        .take_while(|line| line.starts_with('|'))
+        .filter_map(|row| row.split('|').nth(1))
+        .filter_map(|cell| cell.trim().strip_prefix('`')?.split('`').next())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The interfaces a WIT world exports, in order (`export name;` lines).
+pub fn world_exports(world: &str) -> Vec<String> {
+    world
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("export ")?.strip_suffix(';'))
+        .map(str::to_string)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_interfaces_table_has_a_row_for_each_export_of_the_world() {
+        let root = crate::util::workspace_root();
+        let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+        let world = std::fs::read_to_string(root.join("wit/world.wit")).unwrap();
+        let mut described = table_interfaces(&readme);
+        let mut exported = world_exports(&world);
+        described.sort();
+        exported.sort();
+        assert_eq!(
+            described, exported,
+            "README's Interfaces table against wit/world.wit"
+        );
+    }
 
     #[test]
     fn readme_snippets_are_lines_of_the_files_they_name() {
