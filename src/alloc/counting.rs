@@ -53,9 +53,9 @@ pub struct Counters {
 ///   reserve is not held, so caller-sized work cannot eat into the space held for what must
 ///   not fail.
 ///
-/// The guarantee: when a call starts with the reserve held, the infallible allocations it
-/// makes succeed as long as they total less than [`RESERVE_BYTES`] (minus the inner
-/// allocator's per-allocation overhead), however full memory is.
+/// So while the reserve is held, infallible allocations totalling less than [`RESERVE_BYTES`]
+/// (minus the inner allocator's per-allocation overhead) succeed however full memory is; the
+/// module docs ([`crate::alloc`]) give the rest of the no-trap argument.
 ///
 /// The reserve is not counted in `used_bytes` (it holds no payload); it shows in
 /// `reserve_bytes`, and `free_bytes` excludes it.
@@ -146,8 +146,9 @@ impl<A: GlobalAlloc> CountingAllocator<A> {
 
     /// Holds `bytes` aside (as a caller-sized request) until the next free or the next
     /// allocation the heap cannot serve, whichever comes first; false when they cannot be
-    /// had. For `cabi_realloc`: a list of records is copied into a Rust vector right after it
-    /// is placed, with an allocation that cannot fail gracefully, and this keeps room for it.
+    /// had. For [`place_argument`](super::place_argument): a list the bindings copy into a Rust
+    /// vector is copied right after it is placed, with an allocation that cannot fail
+    /// gracefully, and this keeps room for it.
     /// A block held from an earlier call is given back first. The held block is not counted
     /// in `used_bytes` or `live_allocations`.
     ///
