@@ -4,8 +4,19 @@ use std::process::Command;
 
 use crate::util::{run, workspace_root, Result};
 
-/// The cargo-fuzz targets in `fuzz/`.
-const FUZZ_TARGETS: [&str; 2] = ["decode_record", "record_reader"];
+/// The cargo-fuzz targets: one per file in `fuzz/fuzz_targets/`, named as the file.
+fn fuzz_targets() -> Result<Vec<String>> {
+    let mut targets = Vec::new();
+    for entry in std::fs::read_dir(workspace_root().join("fuzz/fuzz_targets"))? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "rs") {
+            let stem = path.file_stem().expect("a file name").to_string_lossy();
+            targets.push(stem.into_owned());
+        }
+    }
+    targets.sort();
+    Ok(targets)
+}
 
 /// Runs each fuzz target for `seconds` with cargo-fuzz (nightly, AddressSanitizer),
 /// installing cargo-fuzz and the nightly toolchain when missing, and prints how many
@@ -37,11 +48,11 @@ pub fn fuzz(seconds: u32) -> Result {
     if !has_cargo_fuzz {
         run(rustup_cargo().args(["install", "cargo-fuzz", "--locked"]))?;
     }
-    for target in FUZZ_TARGETS {
+    for target in fuzz_targets()? {
         eprintln!("xtask: fuzzing {target} for {seconds} s …");
         let max_time = format!("-max_total_time={seconds}");
         let mut command = rustup_cargo();
-        command.args(["+nightly", "fuzz", "run", target, "--", &max_time]);
+        command.args(["+nightly", "fuzz", "run", &target, "--", &max_time]);
         let output = command.output()?;
         let log = String::from_utf8_lossy(&output.stderr);
         if !output.status.success() {
@@ -56,4 +67,23 @@ pub fn fuzz(seconds: u32) -> Result {
         eprintln!("xtask: {target}: {done}, no crash");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_target_file_is_a_bin_of_the_fuzz_crate() {
+        let manifest = std::fs::read_to_string(workspace_root().join("fuzz/Cargo.toml")).unwrap();
+        let targets = fuzz_targets().unwrap();
+        assert!(targets.len() >= 3, "{targets:?}");
+        for target in targets {
+            let bin = format!("name = \"{target}\"\npath = \"fuzz_targets/{target}.rs\"");
+            assert!(
+                manifest.contains(&bin),
+                "fuzz/Cargo.toml has no [[bin]] {target}"
+            );
+        }
+    }
 }
