@@ -80,22 +80,24 @@ test('every entry point of `exports` loads in a fresh project', () => {
 test('a fresh project imports it from ESM and calls it', () => {
   writeFileSync(join(project, 'user.mjs'), `
     import { bytes, text, records } from 'memkit';
-    import { assemble } from 'memkit/streams';
-    import { crc32c } from 'memkit/crc32c';
+    import { assemble, digest } from 'memkit/streams';
+    import { toBase64 } from 'memkit/base64';
     import { describeError } from 'memkit/errors';
     import { recordLayout } from 'memkit/record-layout';
     const streamed = await assemble(ReadableStream.from([new Uint8Array([7, 8])]), { totalSize: 2 });
+    const digits = new TextEncoder().encode('123456789');
+    const crc = toBase64(await digest(ReadableStream.from([digits.subarray(0, 4), digits.subarray(4)]), 'crc32c'));
     const buffer = bytes.ByteBuffer.fromList(new Uint8Array([1, 2, 3]));
     buffer.append(new Uint8Array([4]));
     const record = new records.BinaryRecord('crc32c');
     record.setPayload(buffer.toList());
     let error = '';
     try { buffer.read(9, 1); } catch (e) { error = [e.message, describeError(e.payload)]; }
-    console.log(JSON.stringify([text.swapCase('Ok'), Array.from(buffer.toList()), record.serialize().length - recordLayout.overheadBytes, error, Array.from(streamed), crc32c(new TextEncoder().encode('123456789')), Array.from(bytes.ByteBuffer.take(buffer))]));
+    console.log(JSON.stringify([text.swapCase('Ok'), Array.from(buffer.toList()), record.serialize().length - recordLayout.overheadBytes, error, Array.from(streamed), crc, Array.from(bytes.ByteBuffer.take(buffer))]));
   `);
   const output = JSON.parse(run('node', ['user.mjs'], project));
   const outOfBounds = 'out-of-bounds: offset 9, len 1, buffer size 4';
-  assert.deepEqual(output, ['oK', [1, 2, 3, 4], 4, [outOfBounds, outOfBounds], [7, 8], 0xe3069283, [1, 2, 3, 4]]);
+  assert.deepEqual(output, ['oK', [1, 2, 3, 4], 4, [outOfBounds, outOfBounds], [7, 8], '4waSgw==', [1, 2, 3, 4]]);
 });
 
 test('a TypeScript user file type-checks against the types', () => {
@@ -104,9 +106,9 @@ test('a TypeScript user file type-checks against the types', () => {
     files: ['user.ts'],
   }));
   writeFileSync(join(project, 'user.ts'), `
-    import { bytes, chunks, people, pools } from 'memkit';
-    import { assemble, recordStream, type Frame } from 'memkit/streams';
-    import { crc32c } from 'memkit/crc32c';
+    import { bytes, checksums, chunks, people, pools } from 'memkit';
+    import { assemble, digest, hashStream, recordStream, type Frame, type HashStream } from 'memkit/streams';
+    import { fromBase64, toBase64 } from 'memkit/base64';
     import { describeError } from 'memkit/errors';
     import { recordLayout } from 'memkit/record-layout';
     const frames: TransformStream<Uint8Array, Frame> = recordStream({ checksum: 'sum32' });
@@ -120,10 +122,16 @@ test('a TypeScript user file type-checks against the types', () => {
     const json: string = people.personToJson(person);
     const back: Uint8Array = bytes.ByteBuffer.take(buffer);
     const xyz: number = pools.pathLengthXyz(new Float64Array(6));
-    const checksum: number = crc32c(back);
+    const hasher = new checksums.Hasher('crc64-nvme');
+    hasher.update(back);
+    const header: string = toBase64(hasher.digest());
+    const hashed: HashStream = hashStream('sha256');
+    const piped: ReadableStream<Uint8Array> = new ReadableStream<Uint8Array>().pipeThrough(hashed);
+    const sha256: Promise<Uint8Array> = digest(piped, 'sha256', { onProgress: ({ received }) => received, signal: AbortSignal.timeout(1000) });
+    const checked: Promise<Uint8Array> = assemble(new ReadableStream<Uint8Array>(), { totalSize: 0, expected: { algorithm: 'md5', digest: fromBase64('1B2M2Y8AsgTpgAmY7PhCfg==') } });
     const message: string = describeError({ tag: 'out-of-memory', val: 1 });
     const overhead: number = recordLayout.overheadBytes;
-    export { length, json, frames, assembled, held, xyz, checksum, message, overhead };
+    export { length, json, frames, assembled, held, xyz, header, sha256, checked, message, overhead };
   `);
   run('node', [tsc, '-p', 'tsconfig.json'], project);
   // A wrong use is refused: the types are real, not \`any\`.
