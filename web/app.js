@@ -300,35 +300,40 @@ onClick('pool-run', $('pool-result'), () => withHandles((own) => {
 }));
 
 // ── Chunked upload ───────────────────────────────────────────────────────────────────────
-// In the worker: the file is streamed (`File.stream()`) into memkit's chunk assembler by
-// `assemble` from the package's Web Streams adapters, a piece at a time, verified by the
-// CRC-32C computed there in JS; the page only shows the progress.
+// In the worker: the file is read once (`File.stream()`), through memkit hashers
+// (`hashStream` from the package's Web Streams adapters) into memkit's chunk assembler
+// (`assemble`); the page shows the progress, the digests as S3's headers carry them, and
+// the worker's live allocations before and after.
 $('upload-file').addEventListener('change', async () => {
   const file = $('upload-file').files[0];
   if (!file) return;
   const status = $('upload-status');
   status.classList.remove('error');
   status.textContent = `${file.name}: ${file.size.toLocaleString()} bytes`;
+  $('upload-digests').innerHTML = '';
+  const choice = $('upload-expected-algorithm').selectedOptions[0];
+  const expected = choice.value ? { algorithm: choice.value, base64: $('upload-expected').value.trim() } : undefined;
   let painted = 0;
-  const onProgress = ({ crc, received, totalSize, progress }) => {
-    if (crc !== undefined) {
-      status.textContent += `, CRC-32C computed in JS: ${hex(crc)}`;
-      return;
-    }
+  const onProgress = ({ received, totalSize, progress }) => {
     if (progress < 1 && performance.now() - painted < 50) return;
     painted = performance.now();
     $('upload-progress').value = progress;
     $('upload-percent').textContent = `${Math.floor(progress * 100)} %`;
     $('upload-missing').textContent = `${(totalSize - received).toLocaleString()} bytes to go`;
   };
+  const liveBefore = await inWorker('liveAllocations');
   try {
-    const { received, pieces, crc } = await inWorker('upload', { file }, { onProgress });
-    status.textContent += `\nmemkit assembled ${received.toLocaleString()} bytes streamed in ${pieces} pieces ` +
-      `and verified CRC-32C ${hex(crc)}: match`;
+    const { received, pieces, took, digests } = await inWorker('upload', { file, expected }, { onProgress });
+    const mibPerSecond = received / MIB / (took / 1000);
+    status.textContent += `\nmemkit assembled ${received.toLocaleString()} bytes read once in ${pieces} pieces, ` +
+      `hashed on the way, in ${formatTime(took)} (${mibPerSecond.toFixed(0)} MiB/s)`;
+    if (expected) status.textContent += `\nthe assembler checked the whole against the expected ${choice.text}: match`;
+    $('upload-digests').innerHTML = digests.map(([header, value]) => `<tr><th>${header}</th><td>${value}</td></tr>`).join('');
   } catch (error) {
     status.textContent += `\nerror: ${errorText(error)}`;
     status.classList.add('error');
   }
+  status.textContent += `\nlive allocations in the worker's memkit: ${liveBefore} before, ${await inWorker('liveAllocations')} after`;
 });
 
 // ── Benchmarks ───────────────────────────────────────────────────────────────────────────

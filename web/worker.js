@@ -3,22 +3,37 @@
 // floats come in and nothing is copied back but the results); a File is passed as is (a
 // handle to the same bytes, not a copy) and read here as a stream.
 import * as memkit from './memkit/memkit.js';
-import { assemble } from './memkit/streams.js';
-import { crc32c } from './memkit/crc32c.js';
+import { assemble, hashStream } from './memkit/streams.js';
+import { fromBase64, toBase64 } from './memkit/base64.js';
 import { floatJob } from './float-job.js';
+
+/** The digests an upload computes: S3's header for each, and memkit's algorithm. */
+const UPLOAD_DIGESTS = [
+  ['x-amz-checksum-crc32c', 'crc32c'],
+  ['x-amz-checksum-crc64nvme', 'crc64-nvme'],
+  ['x-amz-checksum-sha256', 'sha256'],
+];
 
 const jobs = {
   floats({ input, rounds }) {
     return floatJob(memkit, input, rounds);
   },
 
-  async upload({ file }, progress) {
-    const crc = crc32c(new Uint8Array(await file.arrayBuffer()));
-    progress({ crc });
+  /**
+   * Reads `file` once: each piece crosses the hashers on its way into memkit's chunk
+   * assembler, so the digests are those of the bytes assembled. `expected` (`{ algorithm,
+   * base64 }`), a digest known before the read, is checked by the assembler itself.
+   */
+  async upload({ file, expected }, progress) {
+    const started = performance.now();
+    // Decoded before any hasher exists, so that a value that is not base64 leaves none behind.
+    const expectedDigest = expected && { algorithm: expected.algorithm, digest: fromBase64(expected.base64) };
+    const hashes = UPLOAD_DIGESTS.map(([header, algorithm]) => [header, hashStream(algorithm)]);
+    const hashed = hashes.reduce((piped, [, hash]) => piped.pipeThrough(hash), file.stream());
     let pieces = 0;
-    const buffer = await assemble(file.stream(), {
+    const buffer = await assemble(hashed, {
       totalSize: file.size,
-      crc32c: crc,
+      expected: expectedDigest,
       as: 'buffer',
       onProgress: (p) => {
         pieces++;
@@ -26,10 +41,17 @@ const jobs = {
       },
     });
     try {
-      return { received: buffer.len(), pieces, crc };
+      const digests = await Promise.all(hashes.map(async ([header, hash]) => [header, toBase64(await hash.digest)]));
+      const took = performance.now() - started;
+      return { received: buffer.len(), pieces, took, digests };
     } finally {
       buffer[Symbol.dispose]();
     }
+  },
+
+  /** This worker's memkit allocations still live: the page's check that jobs release theirs. */
+  liveAllocations() {
+    return Number(memkit.memory.info().liveAllocations);
   },
 };
 

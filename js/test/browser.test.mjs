@@ -2,16 +2,18 @@
 // section's button is clicked and what it renders is checked.
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from '../scripts/serve.mjs';
-import { crc32c } from 'memkit/crc32c';
 import { recordLayout } from 'memkit/record-layout';
+import { references } from './references.mjs';
 
 const webRoot = fileURLToPath(new URL('../../web/', import.meta.url));
 const screenshotPath = fileURLToPath(new URL('../../target/web-demo.png', import.meta.url));
 const benchPath = fileURLToPath(new URL('../../target/browser-bench.md', import.meta.url));
+const uploadBenchPath = fileURLToPath(new URL('../../target/browser-upload.md', import.meta.url));
+const largeFilePath = fileURLToPath(new URL('../../target/upload-100mib.bin', import.meta.url));
 let server, browser, page;
 const pageErrors = [];
 
@@ -192,18 +194,82 @@ test('every section releases its handles, on an error path too', async () => {
   await page.setChecked('#floats-worker', true);
 });
 
-test('a generated file streamed into memkit reaches 100 % and a matching CRC-32C', async () => {
-  const data = Buffer.alloc(3 * 1024 * 1024 + 12345);
-  for (let i = 0; i < data.length; i++) data[i] = (i * 2654435761) >>> 13 & 0xff;
-  await page.setInputFiles('#upload-file', { name: 'generated.bin', mimeType: 'application/octet-stream', buffer: data });
-  await page.waitForFunction(() => /match|error/.test(document.getElementById('upload-status').textContent), null, { timeout: 60_000 });
+/** `length` bytes of a fixed pattern, the same on every run. */
+function generatedBytes(length) {
+  const data = Buffer.alloc(length);
+  for (let i = 0; i < length; i++) data[i] = (i * 2654435761) >>> 13 & 0xff;
+  return data;
+}
+
+/** The upload section's digests as S3 would carry them, computed in Node by the references. */
+const s3Digests = (data) => [
+  ['x-amz-checksum-crc32c', 'crc32c'],
+  ['x-amz-checksum-crc64nvme', 'crc64-nvme'],
+  ['x-amz-checksum-sha256', 'sha256'],
+].map(([header, algorithm]) => [header, Buffer.from(references[algorithm](data)).toString('base64')]);
+
+/**
+ * Gives the upload section `file` (`{ name, mimeType, buffer }` or a path), with `expected`
+ * (`{ algorithm, base64 }`) or none, and resolves to its status once the upload has ended
+ * (the status's last line: the worker's live allocations), and the digests it shows.
+ */
+async function upload(file, expected) {
+  await page.selectOption('#upload-expected-algorithm', expected?.algorithm ?? '');
+  await page.fill('#upload-expected', expected?.base64 ?? '');
+  await page.evaluate(() => { document.getElementById('upload-status').textContent = ''; });
+  await page.setInputFiles('#upload-file', file);
+  await page.waitForFunction(() => /live allocations in the worker's memkit: \d+ before, \d+ after$/
+    .test(document.getElementById('upload-status').textContent), null, { timeout: 120_000 });
   const status = await textOf('upload-status');
-  const expected = `0x${crc32c(new Uint8Array(data)).toString(16).padStart(8, '0')}`;
-  assert.match(status, new RegExp(`CRC-32C computed in JS: ${expected}`));
-  assert.match(status, new RegExp(`memkit assembled 3,158,073 bytes streamed in \\d+ pieces and verified CRC-32C ${expected}: match`));
+  const [, before, after] = /(\d+) before, (\d+) after$/.exec(status);
+  assert.equal(after, before, `the worker released what the upload held: ${status}`);
+  const digests = await page.locator('#upload-digests tr').evaluateAll((trs) =>
+    trs.map((tr) => [...tr.children].map((cell) => cell.textContent)));
+  return { status, digests };
+}
+
+test('a file read once shows its CRC-32C, CRC-64/NVME and SHA-256 in base64, equal to the references', async () => {
+  const data = generatedBytes(3 * 1024 * 1024 + 12345);
+  const { status, digests } = await upload({ name: 'generated.bin', mimeType: 'application/octet-stream', buffer: data });
+  assert.match(status, /^generated\.bin: 3,158,073 bytes\nmemkit assembled 3,158,073 bytes read once in \d+ pieces, hashed on the way, in [\d.]+ ms \(\d+ MiB\/s\)\n/);
+  assert.deepEqual(digests, s3Digests(data));
   assert.equal(await textOf('upload-percent'), '100 %');
   assert.equal(await page.locator('#upload-progress').evaluate((p) => p.value), 1);
   assert.equal(await textOf('upload-missing'), '0 bytes to go');
+});
+
+test('a digest known before the read is checked by the assembler: a match, and a mismatch with both values', async () => {
+  const data = generatedBytes(1024 * 1024 + 7);
+  const file = { name: 'known.bin', mimeType: 'application/octet-stream', buffer: data };
+  for (const [algorithm, label] of [['sha256', 'SHA-256'], ['crc32c', 'CRC-32C'], ['crc64-nvme', 'CRC-64/NVME']]) {
+    const digest = references[algorithm](data);
+    const { status } = await upload(file, { algorithm, base64: Buffer.from(digest).toString('base64') });
+    assert.match(status, new RegExp(`\nthe assembler checked the whole against the expected ${label}: match\n`));
+    const wrong = digest.map((byte, i) => (i === digest.length - 1 ? byte ^ 0x80 : byte));
+    const refused = await upload(file, { algorithm, base64: Buffer.from(wrong).toString('base64') });
+    const hex = (bytes) => Buffer.from(bytes).toString('hex');
+    assert.match(refused.status, new RegExp(`\nerror: invalid: ${algorithm} mismatch: expected 0x${hex(wrong)}, computed 0x${hex(digest)}\n`));
+    assert.deepEqual(refused.digests, []);
+  }
+  await upload(file); // the section as it was: nothing expected
+});
+
+test('the worker reads and hashes a 100 MiB file (time written to target/browser-upload.md)', async () => {
+  const data = generatedBytes(100 * 1024 * 1024);
+  writeFileSync(largeFilePath, data);
+  try {
+    const { status, digests } = await upload(largeFilePath);
+    const [, pieces, ms, rate] = /read once in (\d+) pieces, hashed on the way, in ([\d.]+) ms \((\d+) MiB\/s\)/.exec(status);
+    assert.deepEqual(digests, s3Digests(data));
+    const version = await browser.version();
+    const line = `Chromium ${version} (headless): a 100 MiB file read once in the page's worker, ` +
+      `${pieces} pieces through memkit's CRC-32C, CRC-64/NVME and SHA-256 hashers into its chunk assembler: ` +
+      `${ms} ms (${rate} MiB/s)`;
+    writeFileSync(uploadBenchPath, `${line}\n`);
+    console.log(`# ${line}`);
+  } finally {
+    rmSync(largeFilePath, { force: true });
+  }
 });
 
 test("benchmark panel draws memkit against the article's module and plain JS", async () => {
