@@ -38,6 +38,38 @@ export function recordStream({ checksum = 'crc32c', maxPayload = 16 << 20 } = {}
 }
 
 /**
+ * The read loop of `assemble` and `digest`: reads `readable` to its end, one piece at a time
+ * (the next only when the last is taken: back-pressure), into the memkit handle `open()`
+ * makes, `write(handle, piece)` for each piece, and resolves to `close(handle)`. An aborted
+ * `signal` cancels the stream and rejects with its reason. The stream is taken over: however
+ * the call fails, it is cancelled (so a pipe feeding it, hashers and all, is released too);
+ * the handle is released however the call ends.
+ */
+async function readInto(readable, signal, { open, write, close }) {
+  const pieces = readable.getReader();
+  let handle;
+  const abort = () => pieces.cancel(signal.reason).catch(() => {});
+  signal?.addEventListener('abort', abort, { once: true });
+  try {
+    signal?.throwIfAborted();
+    handle = open();
+    for (;;) {
+      const { done, value } = await pieces.read();
+      signal?.throwIfAborted();
+      if (done) return close(handle);
+      write(handle, value);
+    }
+  } catch (error) {
+    await pieces.cancel(error).catch(() => {});
+    throw error;
+  } finally {
+    signal?.removeEventListener('abort', abort);
+    pieces.releaseLock();
+    handle?.[Symbol.dispose]();
+  }
+}
+
+/**
  * Reads `readable` to its end into a memkit `chunk-assembler` of `totalSize` bytes, one piece
  * at a time (the next piece is read only when the last is stored: back-pressure), verifying
  * the whole when a digest is given: `expected` (`{ algorithm, digest }`, any algorithm) or
@@ -50,40 +82,29 @@ export function recordStream({ checksum = 'crc32c', maxPayload = 16 << 20 } = {}
  * all, is released too).
  */
 export async function assemble(readable, { totalSize, crc32c, expected, onProgress, signal, as = 'bytes' } = {}) {
-  const pieces = readable.getReader();
-  let assembler;
-  const abort = () => pieces.cancel(signal.reason).catch(() => {});
-  signal?.addEventListener('abort', abort, { once: true });
-  try {
-    signal?.throwIfAborted();
-    if (expected !== undefined && crc32c !== undefined) {
-      throw new TypeError('assemble: give `expected` or `crc32c`, not both');
-    }
-    assembler = expected === undefined
-      ? chunks.ChunkAssembler.create(totalSize, crc32c)
-      : chunks.ChunkAssembler.createChecked(totalSize, expected);
-    for (;;) {
-      const { done, value } = await pieces.read();
-      signal?.throwIfAborted();
-      if (done) break;
-      assembler.append(value);
+  return readInto(readable, signal, {
+    open() {
+      if (expected !== undefined && crc32c !== undefined) {
+        throw new TypeError('assemble: give `expected` or `crc32c`, not both');
+      }
+      return expected === undefined
+        ? chunks.ChunkAssembler.create(totalSize, crc32c)
+        : chunks.ChunkAssembler.createChecked(totalSize, expected);
+    },
+    write(assembler, piece) {
+      assembler.append(piece);
       onProgress?.({ received: assembler.received(), totalSize, progress: assembler.progress() });
-    }
-    const buffer = assembler.finish();
-    if (as === 'buffer') return buffer;
-    try {
-      return buffer.toList();
-    } finally {
-      buffer[Symbol.dispose]();
-    }
-  } catch (error) {
-    await pieces.cancel(error).catch(() => {});
-    throw error;
-  } finally {
-    signal?.removeEventListener('abort', abort);
-    pieces.releaseLock();
-    assembler?.[Symbol.dispose]();
-  }
+    },
+    close(assembler) {
+      const buffer = assembler.finish();
+      if (as === 'buffer') return buffer;
+      try {
+        return buffer.toList();
+      } finally {
+        buffer[Symbol.dispose]();
+      }
+    },
+  });
 }
 
 /**
@@ -97,30 +118,16 @@ export async function assemble(readable, { totalSize, crc32c, expected, onProgre
  * however it ends.
  */
 export async function digest(readable, algorithm, { onProgress, signal } = {}) {
-  const pieces = readable.getReader();
-  let hasher;
-  const abort = () => pieces.cancel(signal.reason).catch(() => {});
-  signal?.addEventListener('abort', abort, { once: true });
-  try {
-    signal?.throwIfAborted();
-    hasher = new checksums.Hasher(algorithm);
-    let received = 0;
-    for (;;) {
-      const { done, value } = await pieces.read();
-      signal?.throwIfAborted();
-      if (done) return hasher.digest();
-      hasher.update(value);
-      received += value.byteLength;
+  let received = 0;
+  return readInto(readable, signal, {
+    open: () => new checksums.Hasher(algorithm),
+    write(hasher, piece) {
+      hasher.update(piece);
+      received += piece.byteLength;
       onProgress?.({ received });
-    }
-  } catch (error) {
-    await pieces.cancel(error).catch(() => {});
-    throw error;
-  } finally {
-    signal?.removeEventListener('abort', abort);
-    pieces.releaseLock();
-    hasher?.[Symbol.dispose]();
-  }
+    },
+    close: (hasher) => hasher.digest(),
+  });
 }
 
 /**
