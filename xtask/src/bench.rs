@@ -1,13 +1,13 @@
-//! `cargo xtask bench`: the benchmarks whose tables BENCHMARKS.md holds. The two side-by-side
-//! harnesses (bench/node and bench/wasmtime) write their tables into BENCHMARKS.md between
-//! markers, with the machine, the versions and the command; the load and tenants figures are
-//! printed for the sections written by hand.
+//! `cargo xtask bench`: the benchmarks whose tables BENCHMARKS.md holds. The side-by-side
+//! harnesses (bench/node and bench/wasmtime, each with its digest tables apart) write their
+//! tables into BENCHMARKS.md between markers, with the machine, the versions and the command;
+//! the load and tenants figures are printed for the sections written by hand.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::build::component_path;
-use crate::js::js;
+use crate::js::{ensure_npm_packages, js};
 use crate::util::{cargo, ensure_wasmtime_cli, js_dir, run, workspace_root, Result};
 use crate::{baseline, compose};
 
@@ -15,14 +15,36 @@ use crate::{baseline, compose};
 /// minute each here.
 const ROUNDS: &str = "7";
 
-pub fn bench() -> Result {
+/// All of it, or with `digests_only` the two digest tables (`cargo xtask bench --digests`).
+pub fn bench(digests_only: bool) -> Result {
     let root = workspace_root();
     js()?;
-    let pkg = baseline::build(&root)?;
-    let node = node_harness(&pkg, &["--rounds", ROUNDS])?;
-    let wasmtime = wasmtime_harness(&component_path(), &["--rounds", ROUNDS])?;
+    let component = component_path();
+    let rounds = ["--rounds", ROUNDS];
+    // (marker, table); the digests have their own section, so the wasmtime table skips them.
+    let mut tables = Vec::new();
+    if !digests_only {
+        let pkg = baseline::build(&root)?;
+        tables.push((
+            "node",
+            output(node_harness("run.mjs", &rounds)?.env("MEMKIT_BASELINE_PKG", &pkg))?,
+        ));
+        tables.push((
+            "wasmtime",
+            wasmtime_harness(&component, &[&rounds[..], &["--skip", "digests"]].concat())?,
+        ));
+    }
+    tables.push((
+        "digests-node",
+        output(&mut node_harness("digests.mjs", &rounds)?)?,
+    ));
+    tables.push((
+        "digests-wasmtime",
+        wasmtime_harness(&component, &[&rounds[..], &["--only", "digests"]].concat())?,
+    ));
     let heading = format!(
-        "Command: `cargo xtask bench`, {} on {} ({} cores), Node {}, {}.",
+        "Command: `cargo xtask bench{}`, {} on {} ({} cores), Node {}, {}.",
+        if digests_only { " --digests" } else { "" },
         today()?,
         cpu_model(),
         std::thread::available_parallelism().map_or(0, |n| n.get()),
@@ -31,15 +53,19 @@ pub fn bench() -> Result {
     );
     let path = root.join("BENCHMARKS.md");
     let mut text = std::fs::read_to_string(&path)?;
-    text = replace_between(&text, "node", &format!("{heading}\n\n{node}"))?;
-    text = replace_between(&text, "wasmtime", &format!("{heading}\n\n{wasmtime}"))?;
+    for (marker, table) in &tables {
+        text = replace_between(&text, marker, &format!("{heading}\n\n{table}"))?;
+    }
     std::fs::write(&path, text)?;
     eprintln!(
         "xtask: wrote the side-by-side tables into {}",
         path.display()
     );
+    if digests_only {
+        return Ok(());
+    }
 
-    compose::compose_with(&component_path())?;
+    compose::compose_with(&component)?;
     ensure_wasmtime_cli()?;
     run(Command::new("node")
         .args(["serve.mjs", "20000", "8"])
@@ -61,7 +87,14 @@ pub fn smoke(component: &Path) -> Result {
     run(Command::new("node")
         .arg(workspace_root().join("bench/baseline/smoke.mjs"))
         .arg(&pkg))?;
-    print!("{}", node_harness(&pkg, &["--smoke"])?);
+    print!(
+        "{}",
+        output(node_harness("run.mjs", &["--smoke"])?.env("MEMKIT_BASELINE_PKG", &pkg))?
+    );
+    print!(
+        "{}",
+        output(&mut node_harness("digests.mjs", &["--smoke"])?)?
+    );
     print!("{}", wasmtime_harness(component, &["--smoke"])?);
     Ok(())
 }
@@ -77,22 +110,15 @@ pub fn jobs_module() -> PathBuf {
     node_bench_dir().join("jobs.js")
 }
 
-/// The Node harness (after `npm ci` of its one linked dependency); returns what it printed.
-fn node_harness(baseline_pkg: &Path, args: &[&str]) -> Result<String> {
+/// `node <script> <args>` in bench/node (`run.mjs`, the jobs; `digests.mjs`, the digests),
+/// after installing its pinned packages: memkit linked from `js/`, and the digests' peers.
+fn node_harness(script: &str, args: &[&str]) -> Result<Command> {
     let dir = node_bench_dir();
-    if !dir.join("node_modules/memkit").exists() {
-        run(Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&dir))?;
-    }
+    ensure_npm_packages(&dir)?;
     debug_assert!(js_dir().join("dist/memkit.js").exists());
-    output(
-        Command::new("node")
-            .arg("run.mjs")
-            .args(args)
-            .env("MEMKIT_BASELINE_PKG", baseline_pkg)
-            .current_dir(&dir),
-    )
+    let mut command = Command::new("node");
+    command.arg(script).args(args).current_dir(dir);
+    Ok(command)
 }
 
 /// The wasmtime harness over `component`; returns what it printed.

@@ -20,17 +20,18 @@ pub fn js() -> Result {
         .current_dir(js_dir()))
 }
 
-/// Installs the JS package's pinned devDependencies (jco, playwright-core) from
-/// `js/package-lock.json` when they are missing or older than the lock file.
-fn ensure_npm_packages() -> Result {
-    let installed = js_dir().join("node_modules/.package-lock.json");
-    let lock = js_dir().join("package-lock.json");
+/// Installs the pinned npm packages of `dir` (the JS package's jco and playwright-core, the
+/// Node benchmark's peers) from its `package-lock.json` when they are missing or older than
+/// the lock file.
+pub fn ensure_npm_packages(dir: &Path) -> Result {
+    let installed = dir.join("node_modules/.package-lock.json");
+    let lock = dir.join("package-lock.json");
     let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
     let fresh = matches!((modified(&installed), modified(&lock)), (Some(i), Some(l)) if i >= l);
     if !fresh {
         run(Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(js_dir()))?;
+            .current_dir(dir))?;
     }
     Ok(())
 }
@@ -38,7 +39,7 @@ fn ensure_npm_packages() -> Result {
 /// Transpiles `component` with the pinned jco into `js/dist`, adds the files of `js/src`, and
 /// gives the demo page its copies (see [`copy_into_page`]).
 pub fn transpile(component: &Path) -> Result {
-    ensure_npm_packages()?;
+    ensure_npm_packages(&js_dir())?;
     let dist = js_dir().join("dist");
     if dist.exists() {
         std::fs::remove_dir_all(&dist)?;

@@ -73,10 +73,16 @@ enum Task {
     },
     /// Print the tables of BENCHMARKS.md
     ///
-    /// memkit against plain JS in Node, the served record-service under load (20 000 requests,
+    /// memkit against the article's module and plain JS in Node, the component against its core
+    /// compiled natively in wasmtime, the digests against their peers in both (these tables
+    /// are written into BENCHMARKS.md), the served record-service under load (20 000 requests,
     /// 8 in flight), the many-tenants host.
     #[command(verbatim_doc_comment)]
-    Bench,
+    Bench {
+        /// Only the two digest tables (Node and wasmtime), about two minutes
+        #[arg(long)]
+        digests: bool,
+    },
     /// Build the article's wasm-bindgen module, the benchmark's yardstick, into target/baseline/pkg
     ///
     /// Installs the wasm-bindgen-cli that bench/baseline's wasm-bindgen pin needs when it is
@@ -127,7 +133,7 @@ fn main() -> ExitCode {
         Task::Test => test::test(),
         Task::Js => js::js(),
         Task::Serve { port } => serve::serve(port),
-        Task::Bench => bench::bench(),
+        Task::Bench { digests } => bench::bench(digests),
         Task::Baseline => baseline::build(&util::workspace_root()).map(drop),
         Task::CargoComponent => cargo_component::cargo_component(),
         Task::Compose => compose::compose(),

@@ -2,7 +2,7 @@
 //! hosted in wasmtime against the same core compiled natively (the `memkit` rlib).
 //!
 //! ```text
-//! cargo run --release -p memkit-bench-wasmtime -- [--rounds N] [--smoke] [--only SECTION]
+//! cargo run --release -p memkit-bench-wasmtime -- [--rounds N] [--smoke] [--only SECTION | --skip SECTION]
 //! ```
 //!
 //! Markdown tables on stdout, progress on stderr:
@@ -10,7 +10,9 @@
 //! 2. bulk transfer (`from-list` + `take`) vs two native `memcpy`s, in GB/s;
 //! 3. call cost, from the empty core wasm call up to a component resource method, and the
 //!    `Config` knobs that could change it;
-//! 4. instantiation, plain and pooled, against a floor component.
+//! 4. instantiation, plain and pooled, against a floor component;
+//! 5. digests: each algorithm of `checksums` over 16 MiB, against native with and without
+//!    SHA-NI (it builds `bench/native-digests` for the latter, see `digests`).
 //!
 //! Every time is the median of `--rounds` (default 7) interleaved rounds, each round's time
 //! the median of 5 batches sized to about 20 ms; the range is the fastest and slowest round.
@@ -21,6 +23,7 @@
 
 mod bulk;
 mod calls;
+mod digests;
 mod instantiate;
 mod jobs;
 mod measure;
@@ -31,14 +34,38 @@ use std::time::{Duration, Instant};
 
 use measure::Timer;
 
-const USAGE: &str =
-    "usage: memkit-bench-wasmtime [--rounds N] [--smoke] [--only jobs|bulk|calls|instantiate]";
+/// A section: it measures over `rounds` interleaved rounds and prints its table.
+type Section = fn(&Timer, usize) -> wasmtime::Result<()>;
+
+/// The sections by name, in the order they run.
+const SECTIONS: [(&str, Section); 5] = [
+    ("jobs", jobs::run),
+    ("bulk", bulk::run),
+    ("calls", calls::run),
+    ("instantiate", instantiate::run),
+    ("digests", digests::run),
+];
+
+fn usage() -> String {
+    let names: Vec<&str> = SECTIONS.iter().map(|(name, _)| *name).collect();
+    format!(
+        "usage: memkit-bench-wasmtime [--rounds N] [--smoke] [--only SECTION | --skip SECTION]\n\
+         SECTION: {}",
+        names.join(", ")
+    )
+}
 
 fn main() -> wasmtime::Result<()> {
     let started = Instant::now();
     let mut smoke = false;
     let mut rounds = 7;
     let mut only: Option<String> = None;
+    let mut skip: Option<String> = None;
+    let section_arg = |arg: &str, value: Option<String>| {
+        value
+            .filter(|s| SECTIONS.iter().any(|(name, _)| name == s))
+            .ok_or_else(|| wasmtime::format_err!("{arg} takes a section\n{}", usage()))
+    };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -50,19 +77,13 @@ fn main() -> wasmtime::Result<()> {
                     .filter(|&n| n > 0)
                     .ok_or_else(|| wasmtime::format_err!("--rounds takes a positive number"))?;
             }
-            "--only" => {
-                only = args
-                    .next()
-                    .filter(|s| ["jobs", "bulk", "calls", "instantiate"].contains(&s.as_str()));
-                if only.is_none() {
-                    wasmtime::bail!("--only takes jobs, bulk, calls or instantiate");
-                }
-            }
+            "--only" => only = Some(section_arg("--only", args.next())?),
+            "--skip" => skip = Some(section_arg("--skip", args.next())?),
             "-h" | "--help" => {
-                println!("{USAGE}");
+                println!("{}", usage());
                 return Ok(());
             }
-            other => wasmtime::bail!("unknown argument {other:?}\n{USAGE}"),
+            other => wasmtime::bail!("unknown argument {other:?}\n{}", usage()),
         }
     }
     if smoke {
@@ -75,18 +96,10 @@ fn main() -> wasmtime::Result<()> {
     };
 
     environment(rounds, smoke);
-    let section = |name: &str| only.as_deref().is_none_or(|only| only == name);
-    if section("jobs") {
-        jobs::run(&timer, rounds)?;
-    }
-    if section("bulk") {
-        bulk::run(&timer, rounds)?;
-    }
-    if section("calls") {
-        calls::run(&timer, rounds)?;
-    }
-    if section("instantiate") {
-        instantiate::run(&timer, rounds)?;
+    for (name, run) in SECTIONS {
+        if only.as_deref().is_none_or(|only| only == name) && skip.as_deref() != Some(name) {
+            run(&timer, rounds)?;
+        }
     }
     println!(
         "Run took {:.1} s{}; load average at the end: {}.",
@@ -145,13 +158,32 @@ fn environment(rounds: usize, smoke: bool) {
     }
 }
 
-/// The version of `package` in the workspace's Cargo.lock.
+/// The version of `package` in the workspace's Cargo.lock (the first one listed, when the
+/// workspace builds several).
 fn locked_version(manifest: &Path, package: &str) -> String {
     let lock = std::fs::read_to_string(manifest.join("../../Cargo.lock")).unwrap_or_default();
     let entry = format!("name = \"{package}\"\nversion = \"");
     lock.split_once(&entry)
         .and_then(|(_, rest)| rest.split_once('"'))
         .map_or_else(|| "(version unknown)".into(), |(v, _)| v.to_string())
+}
+
+/// The version of `package` that the memkit crate uses, from the workspace's Cargo.lock: a
+/// dependency names its version there when the workspace builds more than one (as it does
+/// sha2, whose 0.10 wasmtime uses).
+fn memkit_dependency_version(manifest: &Path, package: &str) -> String {
+    let lock = std::fs::read_to_string(manifest.join("../../Cargo.lock")).unwrap_or_default();
+    let named = lock
+        .split_once("name = \"memkit\"\n")
+        .and_then(|(_, rest)| rest.split_once("\n\n"))
+        .and_then(|(entry, _)| {
+            let prefix = format!("\"{package} ");
+            entry.lines().find_map(|line| {
+                let version = line.trim().strip_prefix(&prefix)?;
+                Some(version.trim_end_matches(['"', ',']).to_string())
+            })
+        });
+    named.unwrap_or_else(|| locked_version(manifest, package))
 }
 
 /// The 1, 5 and 15 minute load averages of /proc/loadavg: how busy the machine was.
