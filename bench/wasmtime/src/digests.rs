@@ -133,8 +133,7 @@ pub fn run(timer: &Timer, rounds: usize) -> wasmtime::Result<()> {
                 }
             }
             if let Some(series) = &mut row.native_soft {
-                let calls = if timer.smoke { 1 } else { timer.samples };
-                series.record(soft.run(algorithm, data, calls)?.1);
+                series.record(soft.run(algorithm, data, soft_calls(timer))?.1);
             }
         }
         eprintln!("digests: round {}/{rounds}", round + 1);
@@ -168,12 +167,15 @@ fn print_table(timer: &Timer, len: usize, piece: usize, rows: &[Row]) {
          {} by `update`, then `digest`. Native: `memkit::checksums::digest` of the whole in \
          the memkit rlib (release profile, x86-64 baseline target features), in this process, \
          and for SHA-256 also in a build of its own with sha2's portable backend (`--cfg \
-         sha2_256_backend=\"soft\"`, `bench/native-digests`: the median of {} calls a \
-         round). The ratio is component `digest` time / native time without SHA-NI; lower is \
-         better, target ≤ {TARGET}.\n",
+         sha2_256_backend=\"soft\"`, `bench/native-digests`: {} a round). The ratio is \
+         component `digest` time / native time without SHA-NI; lower is better, target ≤ \
+         {TARGET}.\n",
         size_label(len),
         size_label(piece),
-        timer.samples,
+        match soft_calls(timer) {
+            1 => "one call".to_string(),
+            n => format!("the median of {n} calls"),
+        },
     );
     println!(
         "| algorithm | component `digest` | component `hasher` | native | native path | component / native | target | |"
@@ -224,6 +226,15 @@ fn print_table(timer: &Timer, len: usize, piece: usize, rows: &[Row]) {
         }
     }
     println!();
+}
+
+/// Calls a round of the build without SHA-NI, whose median is the round's figure.
+fn soft_calls(timer: &Timer) -> usize {
+    if timer.smoke {
+        1
+    } else {
+        timer.samples
+    }
 }
 
 fn size_label(bytes: usize) -> String {
