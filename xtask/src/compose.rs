@@ -116,7 +116,8 @@ fn build_python_guest() -> Result<Vec<u8>> {
 
 /// What `wac_graph::plug` does (each of memkit's exports that the consumer imports becomes
 /// that import; the consumer's exports become the composition's), and two things more:
-/// - the memkit interfaces plugged in are exported too. A consumer whose own exports use
+/// - the memkit interfaces plugged in are exported too, with those they `use`. A consumer
+///   whose own exports use
 ///   memkit's types (record-check's `check-error` holds a `decode-error`) needs it: an
 ///   exported interface may only refer to types the component exports or imports, and plain
 ///   `plug` leaves them internal ("instance not valid to be used as export");
@@ -142,28 +143,31 @@ fn plug_reexporting(
         .collect();
     let memkit = graph.instantiate(plug);
     let consumer = graph.instantiate(socket);
-    // The re-exported interfaces refer to `types.error`. A consumer that uses none of the
-    // functions returning it does not import `types` (record-service reads frames, whose
-    // errors are `decode-error`), so it is exported from memkit here.
-    if let Some(types) = plug_exports
-        .keys()
-        .find(|name| name.starts_with("memkit:core/types@") && !socket_imports.contains(name))
-    {
-        let export = graph.alias_instance_export(memkit, types)?;
-        graph.export(export, types)?;
-    }
-    let mut plugged = 0;
-    for name in socket_imports
+    // memkit's interfaces the consumer imports are plugged in and exported. The exported
+    // interfaces refer to types of the memkit interfaces they `use` (`types.error`,
+    // `checksums.expected-digest` in `chunks`); a consumer that calls none of the functions
+    // that need one does not import that interface (record-service reads frames, whose errors
+    // are `decode-error`), so it is exported from memkit too. All in memkit's own export
+    // order, where an interface comes after those it uses, as an export must.
+    let plugged: Vec<String> = socket_imports
         .iter()
         .filter(|name| plug_exports.contains_key(*name))
-    {
-        let export = graph.alias_instance_export(memkit, name)?;
-        graph.set_instantiation_argument(consumer, name, export)?;
-        graph.export(export, name)?;
-        plugged += 1;
-    }
-    if plugged == 0 {
+        .cloned()
+        .collect();
+    if plugged.is_empty() {
         return Err("the consumer imports nothing that memkit exports".into());
+    }
+    let used = interfaces_used_by(&plugged)?;
+    for name in plug_exports.keys() {
+        let is_plugged = plugged.contains(name);
+        if !is_plugged && !used.contains(name) {
+            continue;
+        }
+        let export = graph.alias_instance_export(memkit, name)?;
+        if is_plugged {
+            graph.set_instantiation_argument(consumer, name, export)?;
+        }
+        graph.export(export, name)?;
     }
     // A decoded component does not say which interface a world-level type came from, only
     // its name: the plugged interface that exports a type of that name gives it (wac checks
@@ -184,6 +188,33 @@ fn plug_reexporting(
         graph.export(export, name)?;
     }
     Ok(())
+}
+
+/// The memkit interfaces that `interfaces` (`memkit:core/<name>@<version>`) `use` types of,
+/// directly or through others, read from `wit/`.
+fn interfaces_used_by(interfaces: &[String]) -> Result<Vec<String>> {
+    let mut resolve = wit_parser::Resolve::default();
+    resolve.push_dir(workspace_root().join("wit"))?;
+    let by_name: std::collections::BTreeMap<String, wit_parser::InterfaceId> = resolve
+        .interfaces
+        .iter()
+        .filter_map(|(id, _)| Some((resolve.id_of(id)?, id)))
+        .collect();
+    let mut used = std::collections::BTreeSet::new();
+    let mut pending: Vec<wit_parser::InterfaceId> = interfaces
+        .iter()
+        .filter_map(|name| by_name.get(name).copied())
+        .collect();
+    while let Some(id) = pending.pop() {
+        for dep in resolve.interface_direct_deps(id) {
+            if let Some(name) = resolve.id_of(dep) {
+                if used.insert(name) {
+                    pending.push(dep);
+                }
+            }
+        }
+    }
+    Ok(used.into_iter().collect())
 }
 
 /// Plugs memkit's exports into the consumer's imports, checks the result and writes it.
