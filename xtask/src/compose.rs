@@ -117,10 +117,10 @@ fn build_python_guest() -> Result<Vec<u8>> {
 /// What `wac_graph::plug` does (each of memkit's exports that the consumer imports becomes
 /// that import; the consumer's exports become the composition's), and two things more:
 /// - the memkit interfaces plugged in are exported too, with those they `use`. A consumer
-///   whose own exports use
-///   memkit's types (record-check's `check-error` holds a `decode-error`) needs it: an
-///   exported interface may only refer to types the component exports or imports, and plain
-///   `plug` leaves them internal ("instance not valid to be used as export");
+///   whose own exports use memkit's types (record-check's `check-error` holds a
+///   `decode-error`) needs it: an exported interface may only refer to types the component
+///   exports or imports, and plain `plug` leaves them internal ("instance not valid to be
+///   used as export");
 /// - a type the consumer's world `use`s from memkit (python-guest's `json-error`) is taken
 ///   from the memkit interface that defines it. Plain `plug` leaves it an import of the
 ///   composition, rebuilt from its structure, and a type whose structure names another
