@@ -19,6 +19,7 @@ pub mod memory;
 pub mod people;
 pub mod pools;
 pub mod records;
+pub mod streams;
 pub mod text;
 
 #[cfg(target_arch = "wasm32")]

@@ -2,7 +2,8 @@
 //! generated types and the core module of the same name and delegating to it. No logic lives
 //! here beyond conversion and the memory checks the bindings' own copies need.
 //!
-//! This file holds what every interface shares: the `generate!` call, the canonical ABI's
+//! This file holds what every interface shares: the `generate!` call (of the `memkit` world, or
+//! with the `memkit-async` feature of `memkit-async`), the canonical ABI's
 //! `cabi_realloc`, the resource representation [`Rep`], the [`Result`] alias and the error
 //! conversions. The global allocator and the out-of-memory policy are `crate::alloc`'s.
 
@@ -18,9 +19,16 @@ mod memory;
 mod people;
 mod pools;
 mod records;
+#[cfg(feature = "memkit-async")]
+mod streams;
 mod text;
 
+// One crate, two worlds: the same glue serves both, since `memkit-async` includes `memkit`
+// and the generated modules have the same paths.
+#[cfg(not(feature = "memkit-async"))]
 wit_bindgen::generate!({ path: "wit", world: "memkit" });
+#[cfg(feature = "memkit-async")]
+wit_bindgen::generate!({ path: "wit", world: "memkit-async" });
 
 use exports::memkit::core::types;
 

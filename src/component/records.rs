@@ -53,19 +53,8 @@ impl records::GuestRecordReader for Rep<RecordReader> {
         Rep::new(RecordReader::new(kind.into(), max_payload))
     }
     fn feed(&self, data: Vec<u8>) -> Result<Vec<records::Frame>, records::DecodeError> {
-        // Before the reader lets go of its bytes: the vector of the bindings' frames, and room
-        // for the list the bindings lower them into (an allocation that cannot fail
-        // gracefully). Refused, the call changes nothing.
-        let (frames, mut out) = self.get_mut().feed_if(&data, |count| {
-            let out = try_with_capacity::<records::Frame>(count).map_err(core_out_of_memory)?;
-            make_room(count * LOWERED_FRAME.size).map_err(core_out_of_memory)?;
-            Ok(out)
-        })?;
-        // Within capacity, `push` never allocates.
-        for frame in frames {
-            out.push(frame.into());
-        }
-        Ok(out)
+        let (frames, out) = self.get_mut().feed_if(&data, room_for_frames)?;
+        Ok(hand_over(frames, out))
     }
     fn buffered(&self) -> u32 {
         self.get().buffered()
@@ -77,6 +66,24 @@ impl records::GuestRecordReader for Rep<RecordReader> {
 
 /// A `frame` as the bindings lower it: `header`, `payload`, `checksum`.
 const LOWERED_FRAME: AbiLayout = abi::record(&[abi::LIST, abi::LIST, abi::U32]);
+
+/// Before a reader lets go of `count` records (`feed_if`'s `admit`): the vector of the
+/// bindings' frames, and room for the list the bindings lower them into (an allocation that
+/// cannot fail gracefully). Refused, the call changes nothing.
+pub(super) fn room_for_frames(count: usize) -> Result<Vec<records::Frame>, DecodeError> {
+    let out = try_with_capacity::<records::Frame>(count).map_err(core_out_of_memory)?;
+    make_room(count * LOWERED_FRAME.size).map_err(core_out_of_memory)?;
+    Ok(out)
+}
+
+/// `frames` as the bindings' frames, in `out` (from [`room_for_frames`]): within its capacity,
+/// `push` never allocates.
+pub(super) fn hand_over(frames: Vec<Frame>, mut out: Vec<records::Frame>) -> Vec<records::Frame> {
+    for frame in frames {
+        out.push(frame.into());
+    }
+    out
+}
 
 /// A refused allocation as a `decode-error`, for calls that answer with one. The allocation
 /// helpers used with it fail only with `out-of-memory`; anything else would still be reported

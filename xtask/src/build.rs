@@ -1,20 +1,63 @@
-//! `cargo xtask build`: memkit's core module made a component, validated, refused if it
-//! imports anything, and written to `target/memkit.wasm`; and the reading of a component's
+//! `cargo xtask build`: memkit's core module, once for each world, made a component,
+//! validated, refused if it imports anything, and written to `target/memkit.wasm` and
+//! `target/memkit-async.wasm`; and the reading of a component's
 //! imports and exports that the other commands check with.
 
 use std::path::PathBuf;
 
 use crate::util::{cargo, run, target_dir, Result, WASM_TARGET};
 
-/// Where `build` writes the component.
+/// Where `build` writes the component of the synchronous world `memkit`.
 pub fn component_path() -> PathBuf {
-    target_dir().join("memkit.wasm")
+    World::Memkit.component_path()
 }
 
-/// Builds the core module, makes it a component, validates it, refuses it if it imports
-/// anything, and writes `target/memkit.wasm`.
+/// The worlds `build` builds, each from the same crate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum World {
+    /// `memkit`: synchronous, what jco transpiles and most hosts run.
+    Memkit,
+    /// `memkit-async`: `memkit` plus `interface streams` (WASI 0.3 streams), for hosts with
+    /// component-model async. Built with the crate's `memkit-async` feature.
+    MemkitAsync,
+}
+
+impl World {
+    /// Every world, in build order.
+    pub const ALL: [World; 2] = [World::Memkit, World::MemkitAsync];
+
+    /// The world's WIT name, which is also its component's file name.
+    pub fn name(self) -> &'static str {
+        match self {
+            World::Memkit => "memkit",
+            World::MemkitAsync => "memkit-async",
+        }
+    }
+
+    /// `target/<name>.wasm`.
+    pub fn component_path(self) -> PathBuf {
+        target_dir().join(format!("{}.wasm", self.name()))
+    }
+}
+
+/// Where `build` writes the component of the `memkit-async` world.
+pub fn async_component_path() -> PathBuf {
+    World::MemkitAsync.component_path()
+}
+
+/// Builds both worlds' components (see [`build_world`]) and returns the path of `memkit`'s.
 pub fn build() -> Result<PathBuf> {
-    run(cargo().args([
+    for world in World::ALL {
+        build_world(world)?;
+    }
+    Ok(component_path())
+}
+
+/// Builds `world`'s core module, makes it a component, validates it, refuses it if it imports
+/// anything, and writes `target/<world>.wasm`.
+pub fn build_world(world: World) -> Result<PathBuf> {
+    let mut command = cargo();
+    command.args([
         "build",
         "--package",
         "memkit",
@@ -22,7 +65,12 @@ pub fn build() -> Result<PathBuf> {
         "component",
         "--target",
         WASM_TARGET,
-    ]))?;
+    ]);
+    if world == World::MemkitAsync {
+        command.args(["--features", "memkit-async"]);
+    }
+    run(&mut command)?;
+    // Both builds write the same file: it is read at once, before the other build runs.
     let module_path = target_dir()
         .join(WASM_TARGET)
         .join("component")
@@ -31,8 +79,8 @@ pub fn build() -> Result<PathBuf> {
         .map_err(|e| format!("cannot read {}: {e}", module_path.display()))?;
     let component = componentize(&module)?;
     let surface = component_surface(&component)?;
-    surface.require_no_imports("the component")?;
-    let path = component_path();
+    surface.require_no_imports(&format!("the {} component", world.name()))?;
+    let path = world.component_path();
     std::fs::write(&path, &component)?;
     eprintln!(
         "xtask: wrote {} ({:.1} KiB, core module {:.1} KiB), imports: none, exports: {}",

@@ -46,7 +46,7 @@ struct Xtask {
 /// `cargo xtask --help`; all of it is `cargo xtask <command> --help`, kept as written.
 #[derive(Subcommand)]
 enum Task {
-    /// Build the component into target/memkit.wasm (zero imports, validated)
+    /// Build the components into target/memkit.wasm and target/memkit-async.wasm (zero imports, validated)
     Build,
     /// Build, then run the article's demo sections in wasmtime
     Demo,
