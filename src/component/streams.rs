@@ -150,7 +150,7 @@ impl Guest for Memkit {
                         } else {
                             let delivered = hasher.bytes_hashed() - undelivered.len() as u64;
                             ControlFlow::Break(types::Error::Invalid(format!(
-                                "hash-through: the reader of the output dropped it after \\
+                                "hash-through: the reader of the output dropped it after \
                                  {delivered} bytes"
                             )))
                         }
