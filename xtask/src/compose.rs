@@ -1,5 +1,5 @@
 //! `cargo xtask compose`: memkit plugged into the components in `examples/` that import it
-//! (record-check, record-service, python-guest),
+//! (record-check, record-service on wasi:http 0.3 and 0.2, python-guest),
 //! with the `wac-graph` library (what `wac plug` does), each result validated and written to
 //! `target/composed/<name>.wasm`.
 
@@ -9,7 +9,7 @@ use std::process::Command;
 use wac_graph::types::{ItemKind, Package};
 use wac_graph::{CompositionGraph, EncodeOptions};
 
-use crate::build::{build, component_surface, componentize};
+use crate::build::{build, component_surface, componentize, World};
 use crate::python;
 use crate::util::{cargo, run, target_dir, workspace_root, Result, WASIP2_TARGET, WASM_TARGET};
 
@@ -19,6 +19,9 @@ struct Consumer {
     name: &'static str,
     /// Its package name in the composition graph.
     package: &'static str,
+    /// The memkit world plugged in: `memkit-async` for a consumer of `streams`, else the
+    /// synchronous `memkit`, which hosts without component-model async can run.
+    memkit: World,
     /// Whether the composition must import nothing (else it may import WASI).
     self_contained: bool,
 }
@@ -26,18 +29,30 @@ struct Consumer {
 const RECORD_CHECK: Consumer = Consumer {
     name: "record-check",
     package: "memkit:record-check",
+    memkit: World::Memkit,
     self_contained: true,
 };
 
+/// The wasi:http 0.3 service, which hands request bodies to memkit's `streams`.
 const RECORD_SERVICE: Consumer = Consumer {
     name: "record-service",
     package: "memkit:record-service",
+    memkit: World::MemkitAsync,
+    self_contained: false,
+};
+
+/// The same service on wasi:http 0.2.
+const RECORD_SERVICE_P2: Consumer = Consumer {
+    name: "record-service-p2",
+    package: "memkit:record-service",
+    memkit: World::Memkit,
     self_contained: false,
 };
 
 const PYTHON_GUEST: Consumer = Consumer {
     name: "python-guest",
     package: "memkit:python-guest",
+    memkit: World::Memkit,
     self_contained: false,
 };
 
@@ -48,16 +63,19 @@ fn composed_path(name: &str) -> PathBuf {
 
 /// Builds memkit, then composes it with every consumer.
 pub fn compose() -> Result {
-    compose_with(&build()?).map(drop)
+    build()?;
+    compose_built().map(drop)
 }
 
-/// Builds every consumer, composes each with the memkit component at `memkit` and writes the
-/// results; returns the composed record-check's path (the one `cargo xtask test` transpiles).
-pub fn compose_with(memkit: &Path) -> Result<PathBuf> {
-    let memkit = std::fs::read(memkit)?;
-    let record_check = plug_and_write(&memkit, &RECORD_CHECK, &build_record_check()?)?;
-    plug_and_write(&memkit, &RECORD_SERVICE, &build_record_service()?)?;
-    plug_and_write(&memkit, &PYTHON_GUEST, &build_python_guest()?)?;
+/// Builds every consumer, composes each with the memkit component `cargo xtask build` wrote
+/// for its world and writes the results; returns the composed record-check's path (the one
+/// `cargo xtask test` transpiles).
+pub fn compose_built() -> Result<PathBuf> {
+    let record_check = plug_and_write(&RECORD_CHECK, &build_record_check()?)?;
+    let (service, service_p2) = build_record_service()?;
+    plug_and_write(&RECORD_SERVICE, &service)?;
+    plug_and_write(&RECORD_SERVICE_P2, &service_p2)?;
+    plug_and_write(&PYTHON_GUEST, &build_python_guest()?)?;
     Ok(record_check)
 }
 
@@ -79,9 +97,9 @@ fn build_record_check() -> Result<Vec<u8>> {
     componentize(&std::fs::read(&module)?)
 }
 
-/// `examples/record-service`, a wasi:http service: for `wasm32-wasip2`, rustc links the
-/// component itself.
-fn build_record_service() -> Result<Vec<u8>> {
+/// `examples/record-service`, a wasi:http service: its library on wasi:http 0.3 and its
+/// binary `record-service-p2` on 0.2, each a component that rustc links for `wasm32-wasip2`.
+fn build_record_service() -> Result<(Vec<u8>, Vec<u8>)> {
     run(cargo().args([
         "build",
         "--package",
@@ -91,11 +109,11 @@ fn build_record_service() -> Result<Vec<u8>> {
         "--target",
         WASIP2_TARGET,
     ]))?;
-    let component = target_dir()
-        .join(WASIP2_TARGET)
-        .join("component")
-        .join("record-service.wasm");
-    Ok(std::fs::read(&component)?)
+    let dir = target_dir().join(WASIP2_TARGET).join("component");
+    Ok((
+        std::fs::read(dir.join("record_service.wasm"))?,
+        std::fs::read(dir.join("record-service-p2.wasm"))?,
+    ))
 }
 
 /// `examples/python-guest`, a Python component, built by componentize-py.
@@ -217,8 +235,10 @@ fn interfaces_used_by(interfaces: &[String]) -> Result<Vec<String>> {
     Ok(used.into_iter().collect())
 }
 
-/// Plugs memkit's exports into the consumer's imports, checks the result and writes it.
-fn plug_and_write(memkit: &[u8], consumer: &Consumer, component: &[u8]) -> Result<PathBuf> {
+/// Plugs the exports of the consumer's memkit into its imports, checks the result and writes
+/// it.
+fn plug_and_write(consumer: &Consumer, component: &[u8]) -> Result<PathBuf> {
+    let memkit = std::fs::read(consumer.memkit.component_path())?;
     let mut graph = CompositionGraph::new();
     let plug = Package::from_bytes("memkit:core", None, memkit, graph.types_mut())?;
     let plug = graph.register_package(plug)?;

@@ -59,7 +59,7 @@ fn run_steps(steps: &mut Steps) -> Result {
     step("component build");
     let component = build()?;
     step("composition: memkit plugged into examples/record-check and examples/python-guest");
-    let composed_record_check = compose::compose_with(&component)?;
+    let composed_record_check = compose::compose_built()?;
     step("host tests in wasmtime (memkit, and the compositions)");
     run(cargo()
         .args(["test", "--release", "--package", "host-test"])

@@ -1,15 +1,19 @@
-//! A `wasi:http` 0.2 service that checks streams of binary records with memkit:
-//! `POST /records?checksum=crc32c|sum32`. The request body is read a frame at a time and fed
-//! to memkit's `record-reader` as it arrives; the answer is JSON. Built for `wasm32-wasip2`,
-//! composed with memkit by `cargo xtask compose`, served by `wasmtime serve`.
-//!
-//! Answers: 200 `{"records","payload_bytes"}` for a valid stream; 400 with `"error"` (memkit's
-//! decode error) and `"offset"` (where the bad or partial record starts) for a bad one, or for
-//! an unknown `checksum`; 413 past [`MAX_BODY`]; 503 when memkit runs out of memory; 405 for
-//! another method on `/records`; 404 elsewhere.
+//! The wasi:http 0.2 build of the service (the binary `record-service-p2`), for hosts without
+//! component-model async: wasmtime serve built without it, and Spin and wasmCloud today. It
+//! answers as the 0.3 service (`lib.rs`, which documents the answers): the body is read a
+//! frame at a time, each piece fed to memkit's `record-reader` and to a CRC-32C `hasher`, one
+//! call each per piece. Composed with the synchronous `memkit.wasm`.
 
 #[cfg(all(target_arch = "wasm32", target_os = "wasi"))]
-mod service;
+mod answer;
+#[cfg(all(target_arch = "wasm32", target_os = "wasi"))]
+mod service_p2;
+
+/// memkit's interfaces, from `wit/deps/memkit` (a link to the repository's `wit/`).
+#[cfg(all(target_arch = "wasm32", target_os = "wasi"))]
+mod bindings {
+    wit_bindgen::generate!({ path: "wit", world: "record-service-p2", generate_all });
+}
 
 /// `#[wstd::http_server]` makes this the export of `wasi:http/incoming-handler`.
 #[cfg(all(target_arch = "wasm32", target_os = "wasi"))]
@@ -17,10 +21,10 @@ mod service;
 async fn main(
     request: wstd::http::Request<wstd::http::body::Body>,
 ) -> Result<wstd::http::Response<wstd::http::body::Body>, wstd::http::Error> {
-    service::handle(request).await
+    service_p2::handle(request).await
 }
 
 #[cfg(not(all(target_arch = "wasm32", target_os = "wasi")))]
 fn main() {
-    eprintln!("record-service is a wasi:http component: `cargo xtask compose` builds it for wasm32-wasip2");
+    eprintln!("record-service-p2 is a wasi:http component: `cargo xtask compose` builds it for wasm32-wasip2");
 }

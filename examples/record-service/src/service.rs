@@ -1,149 +1,134 @@
-//! The service itself (wasm32-wasip2 only).
+//! The wasi:http 0.3 handler (wasm32-wasip2 only).
 
-use http_body_util::BodyExt;
-use serde_json::{json, Value};
-use wstd::http::body::Body;
-use wstd::http::{Error, Method, Request, Response, StatusCode};
+use wasip3::http::types::{ErrorCode, Fields, Method, Request, Response};
+use wasip3::{wit_future, wit_stream};
+use serde_json::json;
+use wit_bindgen::{FutureReader, StreamReader, StreamResult};
 
-// `generate_all`: bindings for memkit's interfaces, from `wit/deps/memkit` (a link to the
-// repository's `wit/`).
-wit_bindgen::generate!({ path: "wit", world: "record-service", generate_all });
+use crate::answer::{self, Answer, Tally, MAX_BODY, MAX_PAYLOAD};
+use crate::bindings::memkit::core::checksums::Algorithm;
+use crate::bindings::memkit::core::records::ChecksumKind;
+use crate::bindings::memkit::core::streams;
+use crate::bindings::memkit::core::types::Error;
 
-use memkit::core::records::{ChecksumKind, DecodeError, RecordReader};
+/// Frames taken from memkit per read (each read is one copy across the boundary).
+const FRAMES_PER_READ: usize = 256;
 
-/// The largest request body accepted, in bytes: 16 MiB.
-pub const MAX_BODY: u64 = 16 << 20;
-/// The largest record payload accepted, in bytes.
-const MAX_PAYLOAD: u32 = 1 << 20;
-/// A record's bytes besides its payload.
-const FRAME_OVERHEAD: u64 = 24;
+struct Service;
 
-/// Answers one request (see the crate's docs).
-pub async fn handle(request: Request<Body>) -> Result<Response<Body>, Error> {
-    if request.uri().path() != "/records" {
-        return answer(
-            StatusCode::NOT_FOUND,
-            json!({ "error": "not found: POST /records" }),
+wasip3::http::service::export!(Service);
+
+impl wasip3::exports::http::handler::Guest for Service {
+    async fn handle(request: Request) -> Result<Response, ErrorCode> {
+        let path_with_query = request.get_path_with_query().unwrap_or_default();
+        let (path, query) = path_with_query
+            .split_once('?')
+            .unwrap_or((&path_with_query, ""));
+        let route = answer::route(
+            matches!(request.get_method(), Method::Post),
+            path,
+            query,
+            content_length(&request),
         );
-    }
-    if request.method() != Method::POST {
-        return answer(
-            StatusCode::METHOD_NOT_ALLOWED,
-            json!({ "error": "POST only" }),
-        );
-    }
-    let kind = match checksum_kind(request.uri().query().unwrap_or("")) {
-        Ok(kind) => kind,
-        Err(why) => return answer(StatusCode::BAD_REQUEST, json!({ "error": why })),
-    };
-    if request
-        .body()
-        .content_length()
-        .is_some_and(|len| len > MAX_BODY)
-    {
-        return too_large();
-    }
-    check(request.into_body(), kind).await
-}
-
-/// `checksum=crc32c` (the default) or `checksum=sum32` from the query string.
-fn checksum_kind(query: &str) -> Result<ChecksumKind, String> {
-    let value = query
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("checksum="))
-        .unwrap_or("crc32c");
-    match value {
-        "crc32c" => Ok(ChecksumKind::Crc32c),
-        "sum32" => Ok(ChecksumKind::Sum32),
-        other => Err(format!("checksum must be crc32c or sum32, not {other:?}")),
-    }
-}
-
-/// Feeds the body to memkit frame by frame and answers with what it found.
-async fn check(body: Body, kind: ChecksumKind) -> Result<Response<Body>, Error> {
-    let reader = RecordReader::new(kind, MAX_PAYLOAD);
-    let mut body = body.into_boxed_body();
-    let (mut received, mut records, mut payload_bytes) = (0u64, 0u32, 0u64);
-    let summary = |records: u32, payload_bytes: u64| json!({ "records": records, "payload_bytes": payload_bytes });
-    loop {
-        // A last, empty feed reports an error met after good records in the same piece.
-        let data = match body.frame().await.transpose()? {
-            Some(frame) => match frame.into_data() {
-                Ok(data) => data,
-                Err(_) => continue, // trailers
-            },
-            None => Default::default(),
-        };
-        let last = data.is_empty();
-        received += data.len() as u64;
-        if received > MAX_BODY {
-            return too_large();
-        }
-        match reader.feed(&data) {
-            Ok(done) => {
-                for frame in done {
-                    records += 1;
-                    payload_bytes += frame.payload.len() as u64;
-                }
+        let answer = match route {
+            Ok(kind) => {
+                // What the host learns of the body's handling: dropped at the end, it writes
+                // its default, success.
+                let (handled, handled_reader) = wit_future::new(|| Ok(()));
+                let (body, trailers) = Request::consume_body(request, handled_reader);
+                let answer = check(body, trailers, kind).await?;
+                drop(handled);
+                answer
             }
-            Err(error) => return bad_stream(error, records, payload_bytes),
-        }
-        if last {
-            break;
-        }
+            Err(refused) => refused,
+        };
+        respond(answer)
     }
-    if let Err(error) = reader.finish() {
-        return bad_stream(error, records, payload_bytes);
-    }
-    answer(StatusCode::OK, summary(records, payload_bytes))
 }
 
-fn bad_stream(
-    error: DecodeError,
-    records: u32,
-    payload_bytes: u64,
-) -> Result<Response<Body>, Error> {
-    let status = match error {
-        DecodeError::OutOfMemory(_) => StatusCode::SERVICE_UNAVAILABLE,
-        _ => StatusCode::BAD_REQUEST,
-    };
-    answer(
-        status,
-        json!({
-            "records": records,
-            "payload_bytes": payload_bytes,
-            "error": decode_error(&error),
-            "offset": payload_bytes + FRAME_OVERHEAD * u64::from(records),
-        }),
-    )
+/// The request's `content-length`, when it has one that parses.
+fn content_length(request: &Request) -> Option<u64> {
+    let values = request.get_headers().get("content-length");
+    let value = std::str::from_utf8(values.first()?).ok()?;
+    value.trim().parse().ok()
 }
 
-/// memkit's decode error as JSON: `{"tag": …}` and its values.
-fn decode_error(error: &DecodeError) -> Value {
+/// Has memkit check `body` (through `hash-through` into `read-records`), counts the frames it
+/// delivers and answers once both of memkit's futures have resolved. A body that ended early
+/// (`trailers` gives the host's error) is the error of the whole request.
+async fn check(
+    body: StreamReader<u8>,
+    trailers: FutureReader<Result<Option<Fields>, ErrorCode>>,
+    kind: ChecksumKind,
+) -> Result<Answer, ErrorCode> {
+    let (through, crc32c) = streams::hash_through(body, Algorithm::Crc32c).await;
+    let (mut frames, outcome) = streams::read_records(through, kind, MAX_PAYLOAD).await;
+    let mut tally = Tally::default();
+    let mut buffer = Vec::with_capacity(FRAMES_PER_READ);
+    loop {
+        let (result, mut read) = frames.read(buffer).await;
+        match result {
+            StreamResult::Complete(_) => {}
+            // memkit dropped the frames: the input ended, or a record was bad.
+            StreamResult::Dropped | StreamResult::Cancelled => break,
+        }
+        read.drain(..).for_each(|frame| tally.add(&frame));
+        if tally.bytes() > MAX_BODY {
+            // Dropping the frames stops memkit, which stops reading the body.
+            return Ok(answer::too_large());
+        }
+        buffer = read;
+    }
+    // `read-records` writes its outcome once it has stopped reading `through`; `hash-through`
+    // writes the digest once its input ended or its reader (`read-records`) dropped it.
+    let outcome = outcome.await;
+    let crc32c = crc32c.await;
+    if crc32c.is_ok() {
+        // The body was read to its end: whether it arrived whole is the host's to say.
+        trailers.await?;
+    }
+    Ok(match (outcome, crc32c) {
+        (Err(framing), _) => answer::bad_stream(&framing.error, &tally, framing.offset),
+        (Ok(_), Ok(crc32c)) => answer::valid(&tally, crc32c),
+        // `hash-through` failed (it could not get its read buffer) and ended its output
+        // early: `read-records` saw a short body, so its count says nothing.
+        (Ok(_), Err(error)) => hash_through_failed(&error),
+    })
+}
+
+/// 503 when `hash-through` ran out of memory (its one error here: the other, its reader
+/// dropping the stream, comes with a framing error); 500 for anything else.
+fn hash_through_failed(error: &Error) -> Answer {
     match error {
-        DecodeError::TooShort(n) => json!({ "tag": "too-short", "bytes": n }),
-        DecodeError::LengthMismatch(m) => {
-            json!({ "tag": "length-mismatch", "declared": m.declared, "available": m.available })
-        }
-        DecodeError::ChecksumMismatch(m) => {
-            json!({ "tag": "checksum-mismatch", "expected": m.expected, "actual": m.actual })
-        }
-        DecodeError::TrailingBytes(n) => json!({ "tag": "trailing-bytes", "bytes": n }),
-        DecodeError::PayloadTooLarge(n) => json!({ "tag": "payload-too-large", "declared": n }),
-        DecodeError::OutOfMemory(n) => json!({ "tag": "out-of-memory", "bytes": n }),
+        Error::OutOfMemory(bytes) => Answer::new(
+            503,
+            json!({ "error": { "tag": "out-of-memory", "bytes": bytes } }),
+        ),
+        other => Answer::new(500, json!({ "error": format!("hash-through: {other:?}") })),
     }
 }
 
-fn too_large() -> Result<Response<Body>, Error> {
-    answer(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        json!({ "error": format!("the body is over {MAX_BODY} bytes") }),
-    )
-}
-
-fn answer(status: StatusCode, body: Value) -> Result<Response<Body>, Error> {
-    Ok(Response::builder()
-        .status(status)
-        .header("content-type", "application/json")
-        .body(Body::from(body.to_string()))?)
+/// The wasi:http response of `answer`, its body written by a task of its own once the host
+/// reads it.
+fn respond(answer: Answer) -> Result<Response, ErrorCode> {
+    let headers: Vec<(String, Vec<u8>)> = answer
+        .headers()
+        .into_iter()
+        .map(|(name, value)| (name.to_string(), value.into_bytes()))
+        .collect();
+    let headers = Fields::from_list(&headers)
+        .map_err(|error| ErrorCode::InternalError(Some(format!("headers: {error:?}"))))?;
+    let (mut body_writer, body) = wit_stream::new();
+    let (trailers, trailers_reader) = wit_future::new(|| Ok(None));
+    let (response, _sent) = Response::new(headers, Some(body), trailers_reader);
+    drop(trailers);
+    response
+        .set_status_code(answer.status)
+        .map_err(|()| ErrorCode::InternalError(Some(format!("status {}", answer.status))))?;
+    let text = answer.body().into_bytes();
+    wit_bindgen::spawn_local(async move {
+        // A client gone before the body was read leaves nothing to do.
+        let _ = body_writer.write_all(text).await;
+    });
+    Ok(response)
 }
