@@ -1,8 +1,8 @@
 //! The wasi:http 0.3 handler (wasm32-wasip2 only).
 
+use serde_json::json;
 use wasip3::http::types::{ErrorCode, Fields, Method, Request, Response};
 use wasip3::{wit_future, wit_stream};
-use serde_json::json;
 use wit_bindgen::{FutureReader, StreamReader, StreamResult};
 
 use crate::answer::{self, Answer, Tally, MAX_BODY, MAX_PAYLOAD};

@@ -62,4 +62,3 @@ async fn check(body: Body, kind: ChecksumKind) -> Result<Answer, Error> {
     }
     Ok(answer::valid(&tally, hasher.digest()))
 }
-
