@@ -12,11 +12,14 @@ const freePort = () => new Promise((resolve, reject) => {
   }).on('error', reject);
 });
 
-/** Serves `component`; resolves to `{ url, stop }` once it answers (it compiles first). */
-export async function serveComponent(component, { timeoutMs = 60_000 } = {}) {
+/**
+ * Serves `component`, with `options` (more `wasmtime serve` options) if given; resolves to
+ * `{ url, stop }` once it answers (it compiles first).
+ */
+export async function serveComponent(component, { timeoutMs = 60_000, options = [] } = {}) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const server = spawn(process.env.WASMTIME ?? 'wasmtime', ['serve', '-Scli', '--addr', `127.0.0.1:${port}`, component], {
+  const server = spawn(process.env.WASMTIME ?? 'wasmtime', ['serve', '-Scli', ...options, '--addr', `127.0.0.1:${port}`, component], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';

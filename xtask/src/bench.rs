@@ -68,7 +68,7 @@ pub fn bench(digests_only: bool) -> Result {
     compose::compose_built()?;
     ensure_wasmtime_cli()?;
     run(Command::new("node")
-        .args(["serve.mjs", "20000", "8"])
+        .args(["serve.mjs", "20000", "8", "500"])
         .current_dir(node_bench_dir()))?;
     run(cargo().args([
         "run",
