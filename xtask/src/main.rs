@@ -54,8 +54,8 @@ enum Task {
     ///
     /// In order: fmt, clippy (native and wasm), native core tests (and xtask's own), component
     /// build, composition, host tests in wasmtime (memkit and the compositions), pytest over
-    /// the Python host, the JS package (jco), Node and browser tests (and the composed
-    /// record-service under `wasmtime serve`). Installs what is missing: the rustup targets,
+    /// the Python host, the JS package (jco), Node and browser tests (and both builds of the
+    /// composed record-service under `wasmtime serve`). Installs what is missing: the rustup targets,
     /// the npm packages, chromium, the Python tools and wasmtime-cli.
     #[command(verbatim_doc_comment)]
     Test,
@@ -75,8 +75,9 @@ enum Task {
     ///
     /// memkit against the article's module and plain JS in Node, the component against its core
     /// compiled natively in wasmtime, the digests against their peers in both (these tables
-    /// are written into BENCHMARKS.md), the served record-service under load (20 000 requests,
-    /// 8 in flight), the many-tenants host.
+    /// are written into BENCHMARKS.md), the served record-service under load (its wasi:http
+    /// 0.3 build against its 0.2 one, 1 KiB and 1 MiB bodies, 8 in flight), the many-tenants
+    /// host.
     #[command(verbatim_doc_comment)]
     Bench {
         /// Only the two digest tables (Node and wasmtime), about two minutes
@@ -99,7 +100,8 @@ enum Task {
     /// Plug memkit into the examples that import it: target/composed/<name>.wasm
     ///
     /// Builds memkit and the examples that import it (Rust and Python components) and plugs
-    /// memkit into each with wac-graph.
+    /// memkit into each with wac-graph: `memkit-async.wasm` into the wasi:http 0.3
+    /// record-service, `memkit.wasm` into the others.
     #[command(verbatim_doc_comment)]
     Compose,
     /// Fuzz the record decoder and reader with cargo-fuzz

@@ -58,7 +58,7 @@ fn run_steps(steps: &mut Steps) -> Result {
     run(cargo().args(["test", "--package", "memkit", "--package", "xtask"]))?;
     step("component build");
     let component = build()?;
-    step("composition: memkit plugged into examples/record-check and examples/python-guest");
+    step("composition: memkit plugged into examples/record-check, record-service (0.3 and 0.2) and python-guest");
     let composed_record_check = compose::compose_built()?;
     step("host tests in wasmtime (memkit, and the compositions)");
     run(cargo()
@@ -78,7 +78,7 @@ fn run_steps(steps: &mut Steps) -> Result {
     ensure_wasmtime_cli()?;
     step("benchmark harnesses once each, no timing (the baseline is also the page's)");
     bench::smoke(&component)?;
-    step("Node and browser tests (and the composed record-service under wasmtime serve)");
+    step("Node and browser tests (and both builds of the composed record-service under wasmtime serve)");
     run(Command::new("node")
         .args(["--test", "test/"])
         .current_dir(js_dir()))?;
