@@ -1,6 +1,7 @@
 // The demo page: one function per section, each calling memkit and rendering what came back.
 import * as memkit from './memkit/memkit.js';
 import { describeError } from './memkit/errors.js';
+import { toBase64 } from './memkit/base64.js';
 import { recordLayout } from './memkit/record-layout.js';
 import { formatTime, runRounds, scenarios } from './bench/jobs.js';
 import { floatInput, floatJob } from './float-job.js';
@@ -334,6 +335,42 @@ $('upload-file').addEventListener('change', async () => {
     status.classList.add('error');
   }
   status.textContent += `\nlive allocations in the worker's memkit: ${liveBefore} before, ${await inWorker('liveAllocations')} after`;
+});
+
+// ── Streams (the async world, over JSPI) ─────────────────────────────────────────────────
+// `web/memkit-async` is the `memkit-async` world as jco 1.35 transpiles it: its glue needs
+// JSPI (`WebAssembly.Suspending`) even to load, so it is imported on first use, and only where
+// the browser has JSPI. The file's `File.stream()` goes to `streams.digest` as it is; memkit
+// reads the stream itself and gives the digest when it ends.
+const hasJspi = typeof WebAssembly.Suspending === 'function' && typeof WebAssembly.promising === 'function';
+let memkitAsync;
+if (!hasJspi) {
+  $('streams-file').disabled = true;
+  $('streams-status').textContent = 'this browser has no JSPI (WebAssembly.Suspending): the section needs Chromium 137 or later';
+}
+$('streams-file').addEventListener('change', async () => {
+  const file = $('streams-file').files[0];
+  if (!file) return;
+  const status = $('streams-status');
+  status.classList.remove('error');
+  const algorithm = $('streams-algorithm').value;
+  status.textContent = `${file.name}: ${file.size.toLocaleString()} bytes`;
+  try {
+    memkitAsync ??= await import('./memkit-async/memkit-async.js');
+    const live = () => Number(memkitAsync.memory.info().liveAllocations);
+    const liveBefore = live();
+    const started = performance.now();
+    const digest = await memkitAsync.streams.digest(file.stream(), algorithm);
+    const took = performance.now() - started;
+    const rate = file.size >= MIB && took ? ` (${(file.size / MIB / (took / 1000)).toFixed(0)} MiB/s)` : '';
+    status.textContent += `\nstreams.digest (${algorithm}) read the stream in one call, in ${formatTime(took)}${rate}` +
+      `\nhex ${[...digest].map((byte) => byte.toString(16).padStart(2, '0')).join('')}` +
+      `\nbase64 ${toBase64(digest)}` +
+      `\nlive allocations in memkit-async: ${liveBefore} before, ${live()} after`;
+  } catch (error) {
+    status.textContent += `\nerror: ${errorText(error)}`;
+    status.classList.add('error');
+  }
 });
 
 // ── Benchmarks ───────────────────────────────────────────────────────────────────────────

@@ -13,6 +13,7 @@ const webRoot = fileURLToPath(new URL('../../web/', import.meta.url));
 const screenshotPath = fileURLToPath(new URL('../../target/web-demo.png', import.meta.url));
 const benchPath = fileURLToPath(new URL('../../target/browser-bench.md', import.meta.url));
 const uploadBenchPath = fileURLToPath(new URL('../../target/browser-upload.md', import.meta.url));
+const streamsBenchPath = fileURLToPath(new URL('../../target/browser-streams.md', import.meta.url));
 const largeFilePath = fileURLToPath(new URL('../../target/upload-100mib.bin', import.meta.url));
 let server, browser, page;
 const pageErrors = [];
@@ -266,6 +267,62 @@ test('the worker reads and hashes a 100 MiB file (time written to target/browser
       `${pieces} pieces through memkit's CRC-32C, CRC-64/NVME and SHA-256 hashers into its chunk assembler: ` +
       `${ms} ms (${rate} MiB/s)`;
     writeFileSync(uploadBenchPath, `${line}\n`);
+    console.log(`# ${line}`);
+  } finally {
+    rmSync(largeFilePath, { force: true });
+  }
+});
+
+/**
+ * Gives the streams section (the `memkit-async` world, over JSPI) `file` with `algorithm`
+ * chosen, and resolves to its status once `streams.digest` has answered (the status's last
+ * line: memkit-async's live allocations, the same after as before).
+ */
+async function streamDigest(file, algorithm) {
+  await page.selectOption('#streams-algorithm', algorithm);
+  await page.evaluate(() => { document.getElementById('streams-status').textContent = ''; });
+  await page.setInputFiles('#streams-file', file);
+  await page.waitForFunction(() => /live allocations in memkit-async: \d+ before, \d+ after$|\nerror: /
+    .test(document.getElementById('streams-status').textContent), null, { timeout: 120_000 });
+  const status = await textOf('streams-status');
+  const [, before, after] = /(\d+) before, (\d+) after$/.exec(status) ?? [];
+  assert.ok(before !== undefined, `streams.digest answered: ${status}`);
+  assert.equal(after, before, `memkit-async released what the digest held: ${status}`);
+  return status;
+}
+
+/** What the streams section shows for `data`'s `algorithm` digest, after its timing line. */
+const streamDigestLines = (data, algorithm) => {
+  const digest = references[algorithm](data);
+  return `\nhex ${Buffer.from(digest).toString('hex')}\nbase64 ${Buffer.from(digest).toString('base64')}\n`;
+};
+
+test('streams section: streams.digest reads a File.stream() in one call, each algorithm equal to its reference', async () => {
+  assert.equal(await page.evaluate(() => typeof WebAssembly.Suspending), 'function', 'this Chromium has JSPI');
+  const data = generatedBytes(3 * 1024 * 1024 + 12345);
+  const file = { name: 'generated.bin', mimeType: 'application/octet-stream', buffer: data };
+  for (const algorithm of ['crc32', 'crc32c', 'crc64-nvme', 'sha256', 'md5']) {
+    const status = await streamDigest(file, algorithm);
+    assert.ok(status.startsWith(`generated.bin: 3,158,073 bytes\nstreams.digest (${algorithm}) read the stream in one call, in `), status);
+    assert.match(status, / ms \(\d+ MiB\/s\)\n/);
+    assert.ok(status.includes(streamDigestLines(data, algorithm)), `${algorithm}: ${status}`);
+  }
+  const empty = Buffer.alloc(0);
+  const status = await streamDigest({ name: 'empty.bin', mimeType: 'application/octet-stream', buffer: empty }, 'sha256');
+  assert.ok(status.includes(streamDigestLines(empty, 'sha256')), status);
+});
+
+test('streams section: a 100 MiB file through streams.digest (time written to target/browser-streams.md)', async () => {
+  const data = generatedBytes(100 * 1024 * 1024);
+  writeFileSync(largeFilePath, data);
+  try {
+    const status = await streamDigest(largeFilePath, 'sha256');
+    assert.ok(status.includes(streamDigestLines(data, 'sha256')), status);
+    const [, ms, rate] = /in one call, in ([\d.]+) ms \((\d+) MiB\/s\)/.exec(status);
+    const version = await browser.version();
+    const line = `Chromium ${version} (headless): a 100 MiB file's File.stream() into streams.digest (SHA-256) ` +
+      `of memkit-async, transpiled by jco 1.35 (JSPI), on the main thread: ${ms} ms (${rate} MiB/s)`;
+    writeFileSync(streamsBenchPath, `${line}\n`);
     console.log(`# ${line}`);
   } finally {
     rmSync(largeFilePath, { force: true });

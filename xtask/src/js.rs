@@ -1,12 +1,13 @@
 //! `cargo xtask js`: the npm package in `js/`: the component transpiled with the pinned jco
 //! into `js/dist` (its glue patched, see `jco_glue`), the hand-written modules of `js/src`
 //! beside it, packed into `target/memkit-<version>.tgz`; and the demo page's copies of it
-//! (`web/memkit`) and of the benchmark's jobs (`web/bench`).
+//! (`web/memkit`) and of the benchmark's jobs (`web/bench`), and its transpile of the
+//! `memkit-async` world (`web/memkit-async`, by a newer jco; see [`transpile_async_for_page`]).
 
 use std::path::Path;
 use std::process::Command;
 
-use crate::build::build;
+use crate::build::{async_component_path, build};
 use crate::util::{copy_dir, js_dir, run, target_dir, workspace_root, Result};
 use crate::{bench, jco_glue};
 
@@ -37,7 +38,9 @@ pub fn ensure_npm_packages(dir: &Path) -> Result {
 }
 
 /// Transpiles `component` with the pinned jco into `js/dist`, adds the files of `js/src`, and
-/// gives the demo page its copies (see [`copy_into_page`]).
+/// gives the demo page its copies (see [`copy_into_page`]) and its transpile of the async world
+/// (see [`transpile_async_for_page`]; [`build`] wrote `target/memkit-async.wasm` beside
+/// `component`).
 pub fn transpile(component: &Path) -> Result {
     ensure_npm_packages(&js_dir())?;
     let dist = js_dir().join("dist");
@@ -51,7 +54,31 @@ pub fn transpile(component: &Path) -> Result {
         .current_dir(js_dir()))?;
     patch_glue(&dist.join("memkit.js"), jco_glue::MEMKIT_GLUE)?;
     copy_hand_written(&js_dir().join("src"), &dist)?;
-    copy_into_page(&dist)
+    copy_into_page(&dist)?;
+    transpile_async_for_page(&async_component_path())
+}
+
+/// The `memkit-async` world (memkit plus `streams` over `stream<u8>`) for the demo page's
+/// streams section, in `web/memkit-async`: jco 1.12 cannot read a component with streams, so
+/// this takes the jco pinned in `js/jco-async` (1.35). Its glue runs a component-model async
+/// runtime over JSPI (`WebAssembly.Suspending`/`promising`), so it loads only where JSPI is
+/// (Chromium 137+; not Node 20), and the page imports it only there. `--async-mode jspi` is
+/// what jco documents for async components; for this one (no imports) 1.35 writes the same glue
+/// with or without it. The npm package stays on the synchronous world and jco 1.12.
+fn transpile_async_for_page(component: &Path) -> Result {
+    let dir = js_dir().join("jco-async");
+    ensure_npm_packages(&dir)?;
+    let out = workspace_root().join("web/memkit-async");
+    if out.exists() {
+        std::fs::remove_dir_all(&out)?;
+    }
+    run(Command::new(dir.join("node_modules/.bin/jco"))
+        .arg("transpile")
+        .arg(component)
+        .arg("--out-dir")
+        .arg(&out)
+        .args(["--name", "memkit-async", "--async-mode", "jspi", "--quiet"])
+        .current_dir(&dir))
 }
 
 /// The demo page is static files in `web/`, so it gets copies of what it imports from outside:
