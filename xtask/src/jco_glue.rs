@@ -1,5 +1,5 @@
-//! Patches to the JS glue that jco 1.12.0 generates (`js/dist/memkit.js`, and the composed
-//! record-check's): faster calls (string lowering, the memory view, resource handles), each
+//! Patches to the JS glue that jco 1.12.0 generates (`js/dist/memkit.js`, its browser twin
+//! `js/dist/browser/memkit.js`, and the composed record-check's): faster calls (string lowering, the memory view, resource handles), each
 //! measured, and readable error messages. All are described in `js/README.md`.
 //!
 //! The JS of a patch is a file in `xtask/glue/`: `<name>.jco.js` holds what jco writes, which
@@ -23,7 +23,8 @@ pub enum Patch {
     ReadableErrors { module: &'static str },
 }
 
-/// memkit's own glue gets every patch; its `describeError` is the package's module beside it.
+/// memkit's own glue, for Node and for browsers alike, gets every patch; its `describeError` is
+/// the package's module beside it.
 pub const MEMKIT_GLUE: &[Patch] = &[
     Patch::FastStringLowering,
     Patch::CachedMemoryView,

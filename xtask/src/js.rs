@@ -1,6 +1,7 @@
 //! `cargo xtask js`: the npm package in `js/`: the component transpiled with the pinned jco
-//! into `js/dist` (its glue patched, see `jco_glue`), the hand-written modules of `js/src`
-//! beside it, packed into `target/memkit-<version>.tgz`; and the demo page's copies of it
+//! into `js/dist` for Node and `js/dist/browser` for browsers (see [`transpile`]; both glues
+//! patched alike, see `jco_glue`), the hand-written modules of `js/src` beside each, packed
+//! into `target/memkit-<version>.tgz`; and the demo page's copies of the browser build
 //! (`web/memkit`) and of the benchmark's jobs (`web/bench`), and its transpile of the
 //! `memkit-async` world (`web/memkit-async`, by a newer jco; see [`transpile_async_for_page`]).
 
@@ -37,24 +38,42 @@ pub fn ensure_npm_packages(dir: &Path) -> Result {
     Ok(())
 }
 
-/// Transpiles `component` with the pinned jco into `js/dist`, adds the files of `js/src`, and
+/// Transpiles `component` with the pinned jco twice, adds the files of `js/src` to each, and
 /// gives the demo page its copies (see [`copy_into_page`]) and its transpile of the async world
 /// (see [`transpile_async_for_page`]; [`build`] wrote `target/memkit-async.wasm` beside
-/// `component`).
+/// `component`). Also installs the bundlers that `js/test/bundlers.test.mjs` builds with.
+///
+/// - `js/dist`, for Node (package.json's `default` condition) and the package's types: jco's
+///   glue reads the `.wasm` with `node:fs/promises` when it runs in Node, else `fetch`es it.
+/// - `js/dist/browser` (the `browser` condition), by `--no-nodejs-compat`: the glue only
+///   `fetch`es, so no bundler meets a `node:` import (webpack 5 refuses one). Its own copy of
+///   the `.wasm` and of every module, so that a browser's imports stay in one directory and
+///   load each module once; no types (the `types` condition names those of `js/dist`).
 pub fn transpile(component: &Path) -> Result {
     ensure_npm_packages(&js_dir())?;
+    ensure_npm_packages(&js_dir().join("test/bundlers"))?;
     let dist = js_dir().join("dist");
     if dist.exists() {
         std::fs::remove_dir_all(&dist)?;
     }
-    run(Command::new(js_dir().join("node_modules/.bin/jco"))
-        .arg("transpile")
-        .arg(component)
-        .args(["--out-dir", "dist", "--name", "memkit"])
-        .current_dir(js_dir()))?;
-    patch_glue(&dist.join("memkit.js"), jco_glue::MEMKIT_GLUE)?;
-    copy_hand_written(&js_dir().join("src"), &dist)?;
-    copy_into_page(&dist)?;
+    let browser = dist.join("browser");
+    for (out, options) in [
+        (&dist, &[][..]),
+        (&browser, &["--no-nodejs-compat", "--no-typescript"][..]),
+    ] {
+        run(Command::new(js_dir().join("node_modules/.bin/jco"))
+            .arg("transpile")
+            .arg(component)
+            .arg("--out-dir")
+            .arg(out)
+            .args(["--name", "memkit"])
+            .args(options)
+            .current_dir(js_dir()))?;
+        patch_glue(&out.join("memkit.js"), jco_glue::MEMKIT_GLUE)?;
+    }
+    copy_hand_written(&js_dir().join("src"), &dist, Files::All)?;
+    copy_hand_written(&js_dir().join("src"), &browser, Files::Modules)?;
+    copy_into_page(&browser)?;
     transpile_async_for_page(&async_component_path())
 }
 
@@ -82,10 +101,10 @@ fn transpile_async_for_page(component: &Path) -> Result {
 }
 
 /// The demo page is static files in `web/`, so it gets copies of what it imports from outside:
-/// the package (`dist` into `web/memkit`) and, for its benchmark panel, the benchmark's jobs
+/// the package's browser build (`dist/browser` into `web/memkit`) and, for its benchmark panel, the benchmark's jobs
 /// (`bench/node/jobs.js` into `web/bench/`), which the package does not ship. Both are
 /// rewritten on every build and never edited in `web/`.
-fn copy_into_page(dist: &Path) -> Result {
+fn copy_into_page(browser_build: &Path) -> Result {
     let web = workspace_root().join("web");
     let package_copy = web.join("memkit");
     let bench_copy = web.join("bench");
@@ -94,24 +113,38 @@ fn copy_into_page(dist: &Path) -> Result {
             std::fs::remove_dir_all(copy)?;
         }
     }
-    copy_dir(dist, &package_copy)?;
+    copy_dir(browser_build, &package_copy)?;
     let jobs = bench::jobs_module();
     std::fs::create_dir_all(&bench_copy)?;
     std::fs::copy(
         &jobs,
         bench_copy.join(jobs.file_name().ok_or("jobs.js has no name")?),
     )?;
-    eprintln!("xtask: js/dist and web/memkit hold the package, web/bench the benchmark's jobs");
+    eprintln!(
+        "xtask: js/dist holds the package, web/memkit its browser build, web/bench the benchmark's jobs"
+    );
     Ok(())
 }
 
+/// Which files of `js/src` a build takes.
+#[derive(Clone, Copy, PartialEq)]
+enum Files {
+    /// Every file: the modules and their types.
+    All,
+    /// The modules alone (`.js`), for a build whose types are another's.
+    Modules,
+}
+
 /// The hand-written modules of the package (`js/src`: the Web Streams adapters and the rest)
-/// go next to the glue, every file of `src` into `dist`. A name jco already wrote in `dist` is
-/// an error rather than a silent replacement of the generated file.
-fn copy_hand_written(src: &Path, dist: &Path) -> Result {
+/// go next to the glue, the files of `src` that `files` names into `dist`. A name jco already
+/// wrote in `dist` is an error rather than a silent replacement of the generated file.
+fn copy_hand_written(src: &Path, dist: &Path, files: Files) -> Result {
     let mut names = Vec::new();
     for entry in std::fs::read_dir(src)? {
         let entry = entry?;
+        if files == Files::Modules && entry.path().extension().is_none_or(|ext| ext != "js") {
+            continue;
+        }
         let to = dist.join(entry.file_name());
         let name = entry.file_name().to_string_lossy().into_owned();
         if to.exists() {
@@ -128,7 +161,13 @@ fn copy_hand_written(src: &Path, dist: &Path) -> Result {
         names.push(name);
     }
     names.sort();
-    eprintln!("xtask: js/src copied into js/dist: {}", names.join(", "));
+    eprintln!(
+        "xtask: js/src copied into {}: {}",
+        dist.strip_prefix(workspace_root())
+            .unwrap_or(dist)
+            .display(),
+        names.join(", ")
+    );
     Ok(())
 }
 
