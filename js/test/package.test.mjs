@@ -65,6 +65,23 @@ test('the tarball carries exactly what an import can reach, package.json and the
   assert.deepEqual(packedFiles.map((file) => file.path).sort(), expected);
 });
 
+test('package.json says where its source is and that importing it has no side effects', () => {
+  // npm's page links the repository; bundlers drop a module whose exports go unused only when
+  // `sideEffects` is false (the glue instantiates memkit when loaded, for its exports alone).
+  assert.deepEqual(manifest.repository, { type: 'git', url: 'git+https://github.com/memkit/memkit.git', directory: 'js' });
+  assert.equal(manifest.sideEffects, false);
+});
+
+test('every entry point has a browser build, the same modules beside a glue without the Node branch', () => {
+  for (const [subpath, conditions] of Object.entries(manifest.exports)) {
+    assert.deepEqual(Object.keys(conditions), ['types', 'browser', 'default'], subpath);
+    assert.equal(conditions.browser, conditions.default.replace('./dist/', './dist/browser/'), subpath);
+  }
+  const glue = (dir) => readFileSync(join(project, 'node_modules/memkit', dir, 'memkit.js'), 'utf8');
+  assert.match(glue('dist'), /import\('node:fs\/promises'\)/);
+  assert.doesNotMatch(glue('dist/browser'), /node:|process\.versions/);
+});
+
 test('every entry point of `exports` loads in a fresh project', () => {
   const specifiers = Object.keys(manifest.exports).map((subpath) => posix.join('memkit', subpath));
   writeFileSync(join(project, 'entries.mjs'), `
