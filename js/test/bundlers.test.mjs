@@ -17,7 +17,7 @@ import { serve } from '../scripts/serve.mjs';
 
 const jsDir = fileURLToPath(new URL('..', import.meta.url));
 const bin = (name) => fileURLToPath(new URL(`./bundlers/node_modules/.bin/${name}`, import.meta.url));
-let project, browser;
+let project, browser, devServer;
 const servers = [];
 
 /** Runs a command in `cwd`; a failure's message carries what it printed. */
@@ -75,7 +75,8 @@ before(() => {
 
 after(async () => {
   await browser?.close();
-  for (const server of servers) server.close?.() ?? server.kill();
+  devServer?.kill();
+  for (const server of servers) server.close();
   if (project) rmSync(project, { recursive: true, force: true });
 });
 
@@ -146,12 +147,11 @@ test("Vite's dev server serves the app with no configuration and it runs in Chro
   const dir = join(project, 'vite-dev');
   write(dir, { 'index.html': page('<script type="module" src="/src/index.js"></script>'), 'src/index.js': app });
   const port = await freePort();
-  const server = spawn(bin('vite'), ['--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
+  devServer = spawn(bin('vite'), ['--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
     cwd: dir, stdio: ['ignore', 'pipe', 'pipe'],
   });
-  servers.push(server);
   const url = `http://127.0.0.1:${port}/`;
-  await waitUntilServed(url, server);
+  await waitUntilServed(url, devServer);
   assertMemkitAnswered(await resultOf(url));
 });
 
