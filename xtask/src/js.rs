@@ -23,7 +23,7 @@ pub fn js() -> Result {
 }
 
 /// Installs the pinned npm packages of `dir` (the JS package's jco and playwright-core, the
-/// Node benchmark's peers) from its `package-lock.json` when they are missing or older than
+/// bundlers of its bundler test, the Node benchmark's peers) from its `package-lock.json` when they are missing or older than
 /// the lock file.
 pub fn ensure_npm_packages(dir: &Path) -> Result {
     let installed = dir.join("node_modules/.package-lock.json");
