@@ -53,9 +53,9 @@ fn main() {
 /// [`wit_bindgen::generate!`] for a world of your own that imports memkit, with memkit's WIT
 /// found in this crate: your `wit/` holds only your own packages.
 ///
-/// Takes wit-bindgen's options; `path`, your WIT (`"wit"` when left out), comes first when
-/// given. Your WIT `use`s and imports memkit's interfaces by name and version
-/// (`memkit:core/records@0.3.0`). Name your world with its package
+/// Takes wit-bindgen's options; your WIT is `path` (`"wit"` when left out) or `inline`, either
+/// of which comes first when given. Your WIT `use`s and imports memkit's interfaces by name
+/// and version (`memkit:core/records@0.3.0`). Name a world of `path` with its package
 /// (`world: "my:component/my-world"`), as memkit's package is found too. Map each memkit
 /// interface your world reaches to this crate's module with `with`
 /// (`"memkit:core/records@0.3.0": memkit_bindings::memkit::core::records`), so that your
@@ -66,6 +66,14 @@ macro_rules! generate {{
     (@paths [$path:literal] $($option:tt)*) => {{
         $crate::wit_bindgen::generate!({{
             path: [{wit_path:?}, $path],
+            runtime_path: "::memkit_bindings::wit_bindgen::rt",
+            $($option)*
+        }});
+    }};
+    ({{ inline: $inline:literal, $($option:tt)* }}) => {{
+        $crate::wit_bindgen::generate!({{
+            path: {wit_path:?},
+            inline: $inline,
             runtime_path: "::memkit_bindings::wit_bindgen::rt",
             $($option)*
         }});

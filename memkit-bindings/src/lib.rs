@@ -16,26 +16,31 @@
 //!
 //! # Examples
 //!
-//! A component whose `check` interface returns memkit's `decode-error`. Its `wit/world.wit`:
+//! A component whose `check` interface returns memkit's `decode-error`, with its WIT inline
+//! (in a crate of its own, it would more often be `wit/world.wit`, and `path` its default).
+//! Built as a `cdylib` for `wasm32-unknown-unknown`, then made a component.
 //!
-//! ```wit
-//! package example:check;
-//!
-//! interface check {
-//!   use memkit:core/records@0.3.0.{checksum-kind, decode-error};
-//!   check: func(%stream: list<u8>, kind: checksum-kind) -> result<u32, decode-error>;
-//! }
-//!
-//! world checker {
-//!   import memkit:core/records@0.3.0;
-//!   export check;
-//! }
 //! ```
+//! memkit_bindings::generate!({
+//!     inline: "
+//!         package example:check;
 //!
-//! Its `src/lib.rs` (a `cdylib` built for `wasm32-unknown-unknown` and made a component):
+//!         interface check {
+//!             use memkit:core/records@0.3.0.{checksum-kind, decode-error};
+//!             count-records: func(%stream: list<u8>, kind: checksum-kind) -> result<u32, decode-error>;
+//!         }
 //!
-//! ```ignore
-//! memkit_bindings::generate!({ world: "checker" });
+//!         world checker {
+//!             import memkit:core/records@0.3.0;
+//!             export check;
+//!         }
+//!     ",
+//!     world: "checker",
+//!     with: {
+//!         "memkit:core/types@0.3.0": memkit_bindings::memkit::core::types,
+//!         "memkit:core/records@0.3.0": memkit_bindings::memkit::core::records,
+//!     },
+//! });
 //!
 //! use memkit_bindings::memkit::core::records::{ChecksumKind, DecodeError, RecordReader};
 //!
@@ -43,13 +48,14 @@
 //! export!(Checker);
 //!
 //! impl exports::example::check::check::Guest for Checker {
-//!     fn check(stream: Vec<u8>, kind: ChecksumKind) -> Result<u32, DecodeError> {
+//!     fn count_records(stream: Vec<u8>, kind: ChecksumKind) -> Result<u32, DecodeError> {
 //!         let reader = RecordReader::new(kind, 16 << 20);
 //!         let records = reader.feed(&stream)?.len() as u32;
 //!         reader.finish()?;
 //!         Ok(records)
 //!     }
 //! }
+//! # fn main() {}
 //! ```
 //!
 //! Only imports, no WIT of your own: `use` the modules and call them.
