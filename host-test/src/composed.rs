@@ -9,11 +9,12 @@ use wasmtime::component::{Component, Linker, ResourceTable};
 use wasmtime::{Config, Engine, Store};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
-/// Bindings of `examples/record-check`'s world.
+/// Bindings of `examples/record-check`'s world, whose `wit/` holds only its own package:
+/// memkit's is the repository's `wit/`.
 pub mod record_check {
     wasmtime::component::bindgen!({
-        path: "../examples/record-check/wit",
-        world: "record-check",
+        path: ["../wit", "../examples/record-check/wit"],
+        world: "memkit:record-check/record-check",
         additional_derives: [PartialEq],
     });
 }

@@ -13,6 +13,8 @@ use clap::{Parser, Subcommand};
 
 mod baseline;
 mod bench;
+#[cfg(test)]
+mod bindings_crate;
 mod build;
 mod cargo_component;
 mod compose;
@@ -52,11 +54,12 @@ enum Task {
     Demo,
     /// Every check, from fmt and clippy to the Node and browser tests
     ///
-    /// In order: fmt, clippy (native and wasm), native core tests (and xtask's own), component
-    /// build, composition, host tests in wasmtime (memkit and the compositions), pytest over
-    /// the Python host, the JS package (jco), Node and browser tests (and both builds of the
-    /// composed record-service under `wasmtime serve`). Installs what is missing: the rustup targets,
-    /// the npm packages, chromium, the Python tools and wasmtime-cli.
+    /// In order: fmt, clippy (native and wasm), native core tests (and xtask's own, with
+    /// memkit-bindings' packaging and doc example), component build, composition, host tests
+    /// in wasmtime (memkit and the compositions), pytest over the Python host, the JS package
+    /// (jco), Node and browser tests (and both builds of the composed record-service under
+    /// `wasmtime serve`). Installs what is missing: the rustup targets, the npm packages,
+    /// chromium, the Python tools and wasmtime-cli.
     #[command(verbatim_doc_comment)]
     Test,
     /// Transpile the component with jco into js/dist and pack the npm package

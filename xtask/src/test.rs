@@ -38,6 +38,8 @@ fn run_steps(steps: &mut Steps) -> Result {
         "memkit",
         "--package",
         "record-check",
+        "--package",
+        "memkit-bindings",
         "--target",
         WASM_TARGET,
         "--",
@@ -54,8 +56,16 @@ fn run_steps(steps: &mut Steps) -> Result {
         "-D",
         "warnings",
     ]))?;
-    step("native core tests (and xtask's own)");
-    run(cargo().args(["test", "--package", "memkit", "--package", "xtask"]))?;
+    step("native core tests (and xtask's own, memkit-bindings' packaging and doc example)");
+    run(cargo().args([
+        "test",
+        "--package",
+        "memkit",
+        "--package",
+        "xtask",
+        "--package",
+        "memkit-bindings",
+    ]))?;
     step("component build");
     let component = build()?;
     step("composition: memkit plugged into examples/record-check, record-service (0.3 and 0.2) and python-guest");

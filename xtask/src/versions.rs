@@ -1,6 +1,7 @@
 //! memkit's version is its WIT package's (`package memkit:core@<version>;` in
-//! `wit/world.wit`): the crate, the npm package and every `memkit:core…@<version>` that a
-//! tracked file names (the examples' worlds, the benchmarks' export names, README) follow it.
+//! `wit/world.wit`): the crate, memkit-bindings, the npm package and every
+//! `memkit:core…@<version>` that a tracked file names (the examples' worlds, the benchmarks'
+//! export names, README) follow it.
 //! Checked by a unit test, so a bump cannot leave one behind.
 
 use std::path::Path;
@@ -94,12 +95,14 @@ mod tests {
         let read = |path: &str| std::fs::read_to_string(root.join(path)).unwrap();
         let world = read("wit/world.wit");
         let version = wit_version(&world);
-        let crate_version = read("Cargo.toml")
-            .split_once("[package]")
-            .and_then(|(_, package)| package.split_once("version = \""))
-            .and_then(|(_, rest)| rest.split_once('"'))
-            .map(|(version, _)| version.to_string());
-        assert_eq!(crate_version.as_deref(), Some(version), "Cargo.toml");
+        for manifest in ["Cargo.toml", "memkit-bindings/Cargo.toml"] {
+            let crate_version = read(manifest)
+                .split_once("[package]")
+                .and_then(|(_, package)| package.split_once("version = \""))
+                .and_then(|(_, rest)| rest.split_once('"'))
+                .map(|(version, _)| version.to_string());
+            assert_eq!(crate_version.as_deref(), Some(version), "{manifest}");
+        }
         let package = read("js/package.json");
         assert_eq!(json_version(&package, "{"), version, "js/package.json");
         let lock = read("js/package-lock.json");

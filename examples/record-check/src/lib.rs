@@ -4,13 +4,23 @@
 
 #![cfg(target_arch = "wasm32")]
 
-// `generate_all`: bindings for memkit's interfaces too (from `wit/deps/memkit`, a link to the
-// repository's `wit/`).
-wit_bindgen::generate!({ path: "wit", world: "record-check", generate_all });
+// `wit/` holds only this component's own package: memkit's WIT comes from memkit-bindings,
+// and every memkit interface the world reaches is memkit-bindings' module, whose types
+// `check` uses.
+memkit_bindings::generate!({
+    world: "memkit:record-check/record-check",
+    with: {
+        "memkit:core/types@0.3.0": memkit_bindings::memkit::core::types,
+        "memkit:core/checksums@0.3.0": memkit_bindings::memkit::core::checksums,
+        "memkit:core/bytes@0.3.0": memkit_bindings::memkit::core::bytes,
+        "memkit:core/chunks@0.3.0": memkit_bindings::memkit::core::chunks,
+        "memkit:core/records@0.3.0": memkit_bindings::memkit::core::records,
+    },
+});
 
 use exports::memkit::record_check::check::{CheckError, Guest, Piece, Summary, UploadError};
-use memkit::core::chunks::ChunkAssembler;
-use memkit::core::records::{ChecksumKind, DecodeError, RecordReader};
+use memkit_bindings::memkit::core::chunks::ChunkAssembler;
+use memkit_bindings::memkit::core::records::{ChecksumKind, DecodeError, RecordReader};
 
 /// How much of the stream goes to the reader per call, as a network reader would hand it on.
 const FEED_BYTES: usize = 64 * 1024;
