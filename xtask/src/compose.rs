@@ -11,8 +11,8 @@ use wac_graph::types::{ItemKind, Package};
 use wac_graph::{CompositionGraph, EncodeOptions};
 
 use crate::build::{build, component_surface, componentize, World};
-use crate::{python, registry};
 use crate::util::{cargo, run, target_dir, workspace_root, Result, WASIP2_TARGET, WASM_TARGET};
+use crate::{python, registry};
 
 /// A component that imports memkit, and what its composition may import.
 struct Consumer {

@@ -1,12 +1,12 @@
 //! `cargo xtask publish --registry <host:port>`: memkit on an OCI registry, with `wkg publish`:
 //! - the WIT package `memkit:core@<version>` (both worlds, every interface), which component
-//!   authors get with `wkg wit fetch`;
+//!   authors get with `wkg fetch`;
 //! - the components, `memkit:memkit@<version>` and `memkit:memkit-async@<version>`, which hosts
 //!   and compositions get by reference (`<registry>/memkit/memkit:<version>`).
 //!
 //! Each carries the metadata that `wkg publish` turns into OCI annotations (description,
 //! licenses, source, version), read from the root Cargo.toml, and is refused before it is
-//! pushed if it does not validate. `wkg` itself refuses a version the registry already holds.
+//! pushed if it does not validate, or if the registry already holds its version.
 //! wkg finds the registry's protocol and credentials in its own configuration (`--config`,
 //! `$WKG_CONFIG_FILE`, or `~/.config/wasm-pkg/config.toml`).
 
@@ -83,6 +83,8 @@ impl PackageMetadata {
 pub struct Wkg {
     pub config: Option<PathBuf>,
     pub cache: Option<PathBuf>,
+    /// The registry `wkg oci` speaks plain HTTP to (`$WKG_OCI_INSECURE`).
+    pub oci_insecure: Option<String>,
 }
 
 impl Wkg {
@@ -96,8 +98,21 @@ impl Wkg {
         if let Some(cache) = &self.cache {
             command.env("WKG_CACHE_DIR", cache);
         }
+        if let Some(registry) = &self.oci_insecure {
+            command.env("WKG_OCI_INSECURE", registry);
+        }
         command
     }
+}
+
+/// A registry to publish to and get from, and the wkg that reaches it.
+pub struct Registry {
+    /// Its name in wkg's configuration, what `wkg publish --registry` takes.
+    pub name: String,
+    /// Its OCI address, `host[:port]`, what references start with. The same as `name` unless
+    /// wkg's configuration maps a name to an address.
+    pub address: String,
+    pub wkg: Wkg,
 }
 
 /// The package name a world's component is published under: `memkit:<world>`.
@@ -109,31 +124,98 @@ pub fn component_package(world: World) -> String {
 pub fn publish(registry: &str) -> Result {
     ensure_wkg()?;
     build()?;
-    publish_built(registry, &Wkg::default(), &workspace_root().join("wit"))
+    let registry = Registry {
+        name: registry.to_string(),
+        address: registry.to_string(),
+        wkg: Wkg::default(),
+    };
+    publish_built(&registry, &workspace_root().join("wit"))
 }
 
 /// Publishes the WIT package read from `wit_dir` and the components `cargo xtask build` wrote.
-pub fn publish_built(registry: &str, wkg: &Wkg, wit_dir: &Path) -> Result {
+pub fn publish_built(registry: &Registry, wit_dir: &Path) -> Result {
     let metadata = PackageMetadata::read()?;
-    let out = target_dir().join("publish");
-    std::fs::create_dir_all(&out)?;
-    let (name, wit_package) = encode_wit_package(wit_dir, &metadata)?;
-    let wit_path = out.join(format!("{}.wasm", name.replace([':', '@'], "_")));
-    std::fs::write(&wit_path, &wit_package)?;
-    run(wkg
-        .command(&workspace_root())
-        .args(["publish", "--registry", registry])
-        .arg(&wit_path))?;
+    publish_wit_package(registry, wit_dir, &metadata)?;
     for world in World::ALL {
-        let component = std::fs::read(world.component_path())?;
-        validate(&component)?;
-        run(wkg
-            .command(&workspace_root())
-            .args(["publish", "--registry", registry, "--package"])
-            .arg(format!("{}@{}", component_package(world), metadata.version))
-            .arg(world.component_path()))?;
+        push_component(registry, world, &metadata.version)?;
     }
     Ok(())
+}
+
+/// Encodes the WIT package in `wit_dir` with `metadata` and publishes it with `wkg publish`,
+/// which refuses a version the registry already has.
+pub fn publish_wit_package(
+    registry: &Registry,
+    wit_dir: &Path,
+    metadata: &PackageMetadata,
+) -> Result {
+    let (name, wit_package) = encode_wit_package(wit_dir, metadata)?;
+    let out = target_dir().join("publish");
+    std::fs::create_dir_all(&out)?;
+    let path = out.join(format!("{}.wasm", name.replace([':', '@'], "_")));
+    std::fs::write(&path, &wit_package)?;
+    run(registry
+        .wkg
+        .command(&workspace_root())
+        .args(["publish", "--registry", &registry.name])
+        .arg(&path))
+}
+
+/// The OCI reference of `package` (`memkit:memkit`) at `version` on `registry`, as wkg maps a
+/// package name: `<registry>/memkit/memkit:<version>`.
+pub fn reference(registry: &str, package: &str, version: &str) -> String {
+    format!("{registry}/{}:{version}", package.replace(':', "/"))
+}
+
+/// Pushes `world`'s component with `wkg oci push`, its metadata as the OCI annotations that
+/// `wkg publish` would write. wkg 0.16.1's `publish` cannot publish a component under a name
+/// of its own: it reads the name from the component's world (`root:component`, which has no
+/// version) before it applies `--package` (fixed after 0.16.1, wasm-pkg-tools #250). A
+/// registry overwrites a tag it already has, so the version is first looked for (a pull of
+/// the reference) and refused when it is there, as `wkg publish` refuses it.
+pub fn push_component(registry: &Registry, world: World, version: &str) -> Result {
+    let path = world.component_path();
+    let component = std::fs::read(&path)?;
+    validate(&component)?;
+    let reference = reference(&registry.address, &component_package(world), version);
+    let probe = target_dir().join(format!("{}-probe.wasm", world.name()));
+    let probed = registry
+        .wkg
+        .command(&workspace_root())
+        .args(["oci", "pull", &reference, "--output"])
+        .arg(&probe)
+        .output()
+        .map_err(|e| format!("cannot run wkg: {e}"))?;
+    let _ = std::fs::remove_file(&probe);
+    if probed.status.success() {
+        return Err(format!("{reference} is already published: refused").into());
+    }
+    let payload = wasm_metadata::Payload::from_binary(&component)?;
+    let metadata = payload.metadata();
+    let annotations = [
+        (
+            "description",
+            metadata.description.as_ref().map(ToString::to_string),
+        ),
+        (
+            "licenses",
+            metadata.licenses.as_ref().map(ToString::to_string),
+        ),
+        ("source", metadata.source.as_ref().map(ToString::to_string)),
+        (
+            "version",
+            metadata.version.as_ref().map(ToString::to_string),
+        ),
+    ];
+    let mut command = registry.wkg.command(&workspace_root());
+    command.args(["oci", "push", &reference]).arg(&path);
+    for (key, value) in annotations {
+        let value = value.ok_or_else(|| format!("{}: no {key} in its metadata", path.display()))?;
+        command
+            .arg("--annotation")
+            .arg(format!("org.opencontainers.image.{key}={value}"));
+    }
+    run(&mut command)
 }
 
 /// The WIT package in `wit_dir` encoded as a component (what `wkg wit build` writes), with the
@@ -142,13 +224,15 @@ pub fn encode_wit_package(wit_dir: &Path, metadata: &PackageMetadata) -> Result<
     let mut resolve = wit_parser::Resolve::default();
     let (package, _) = resolve.push_dir(wit_dir)?;
     let name = resolve.packages[package].name.to_string();
-    let encoded = wit_component::encode(&resolve, package)?;
+    let encoded = wit_component::encode(&resolve, package, false)?;
     let with_metadata = metadata.add_to(&resolve.packages[package].name.name, &encoded)?;
     validate(&with_metadata)?;
     match wit_component::decode(&with_metadata)? {
         wit_component::DecodedWasm::WitPackage(decoded, id)
             if decoded.packages[id].name.to_string() == name => {}
-        _ => return Err(format!("{name}: the encoded WIT package does not decode as itself").into()),
+        _ => {
+            return Err(format!("{name}: the encoded WIT package does not decode as itself").into())
+        }
     }
     Ok((name, with_metadata))
 }

@@ -1,7 +1,7 @@
 //! A local OCI registry, Debian's `docker-registry` (distribution 2.8) on 127.0.0.1 over plain
 //! HTTP, with its configuration and storage in a temporary directory: memkit is published to
 //! it, and the examples get memkit from it as a user would, with `wkg` and nothing else:
-//! - each example with a `wkg.toml` fetches its WIT dependencies (`wkg wit fetch`, which
+//! - each example with a `wkg.toml` fetches its WIT dependencies (`wkg fetch`, which
 //!   checks them against its `wkg.lock`) into its `wit/deps`;
 //! - the components are pulled by reference (`wkg oci pull`) for `cargo xtask compose`.
 //!
@@ -14,7 +14,10 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::build::World;
-use crate::publish::{component_package, publish_built, PackageMetadata, Wkg};
+use crate::publish::{
+    component_package, publish_built, publish_wit_package, push_component, reference,
+    PackageMetadata, Registry, Wkg,
+};
 use crate::util::{ensure_wkg, run, target_dir, workspace_root, Result};
 
 /// Debian's OCI registry (the `docker-registry` package).
@@ -28,21 +31,28 @@ fn ensure_docker_registry() -> Result {
     }
     run(Command::new("apt-get").arg("update"))?;
     run(Command::new("apt-get")
-        .args(["install", "-y", "--no-install-recommends", "docker-registry"])
+        .args([
+            "install",
+            "-y",
+            "--no-install-recommends",
+            "docker-registry",
+        ])
         .env("DEBIAN_FRONTEND", "noninteractive"))
 }
+
+/// The local registry's name in wkg's configuration, which the examples' `wkg.lock` record:
+/// the same on every run, whatever port the registry listens on.
+const REGISTRY_NAME: &str = "memkit-local";
 
 /// A running registry and the wkg configuration that reaches it. Dropping it stops the
 /// registry and removes its directory.
 pub struct LocalRegistry {
     process: Child,
     dir: PathBuf,
-    /// `127.0.0.1:<port>`, the registry's name in wkg's configuration and in references.
-    pub address: String,
-    /// wkg with a configuration that maps the `memkit` namespace to this registry over HTTP
-    /// (README's "Get it" shows the same), and a cache of its own, so that every fetch goes to
-    /// the registry.
-    pub wkg: Wkg,
+    /// Named [`REGISTRY_NAME`], at `127.0.0.1:<port>`; its wkg has a configuration that maps
+    /// the `memkit` namespace to it over HTTP, and a cache of its own, so that every fetch goes
+    /// to the registry.
+    pub registry: Registry,
 }
 
 impl LocalRegistry {
@@ -78,18 +88,23 @@ impl LocalRegistry {
         std::fs::write(
             &wkg_config,
             format!(
-                "[namespace_registries]\nmemkit = \"{address}\"\n\n\
-                 [registry.\"{address}\".oci]\nprotocol = \"http\"\n"
+                "[namespace_registries]\nmemkit = {{ registry = \"{REGISTRY_NAME}\", metadata = {{ \
+                 preferredProtocol = \"oci\", oci = {{ registry = \"{address}\" }} }} }}\n\n\
+                 [registry.\"{REGISTRY_NAME}\".oci]\nprotocol = \"http\"\n"
             ),
         )?;
         let mut registry = Self {
             process,
-            wkg: Wkg {
-                config: Some(wkg_config),
-                cache: Some(dir.join("wkg-cache")),
+            registry: Registry {
+                name: REGISTRY_NAME.to_string(),
+                wkg: Wkg {
+                    config: Some(wkg_config),
+                    cache: Some(dir.join("wkg-cache")),
+                    oci_insecure: Some(address.clone()),
+                },
+                address,
             },
             dir,
-            address,
         };
         registry.wait_until_ready()?;
         Ok(registry)
@@ -100,42 +115,53 @@ impl LocalRegistry {
         let started = Instant::now();
         loop {
             if let Some(status) = self.process.try_wait()? {
-                let log = std::fs::read_to_string(self.dir.join("registry.log")).unwrap_or_default();
+                let log =
+                    std::fs::read_to_string(self.dir.join("registry.log")).unwrap_or_default();
                 return Err(format!("the registry exited ({status}): {log}").into());
             }
             if self.answers_base() {
-                eprintln!("xtask: registry up on {}", self.address);
+                eprintln!("xtask: registry up on {}", self.registry.address);
                 return Ok(());
             }
             if started.elapsed() > Duration::from_secs(20) {
-                return Err(format!("the registry on {} did not answer in 20 s", self.address).into());
+                return Err(format!(
+                    "the registry on {} did not answer in 20 s",
+                    self.registry.address
+                )
+                .into());
             }
             std::thread::sleep(Duration::from_millis(50));
         }
     }
 
     fn answers_base(&self) -> bool {
-        let Ok(mut stream) = TcpStream::connect(&self.address) else {
+        let Ok(mut stream) = TcpStream::connect(&self.registry.address) else {
             return false;
         };
-        let request = format!("GET /v2/ HTTP/1.0\r\nHost: {}\r\n\r\n", self.address);
+        let request = format!(
+            "GET /v2/ HTTP/1.0\r\nHost: {}\r\n\r\n",
+            self.registry.address
+        );
         let mut answer = String::new();
         stream.write_all(request.as_bytes()).is_ok()
             && stream.read_to_string(&mut answer).is_ok()
             && answer.starts_with("HTTP/1.0 200") | answer.starts_with("HTTP/1.1 200")
     }
 
-    /// The OCI reference of `package` (`memkit:memkit`) at `version`, as wkg maps it.
-    pub fn reference(&self, package: &str, version: &str) -> String {
-        format!("{}/{}:{version}", self.address, package.replace(':', "/"))
-    }
-
     /// `wkg oci pull` of `reference` into `output`, over HTTP to this registry.
     pub fn pull(&self, reference: &str, output: &Path) -> Result {
         run(self
+            .registry
             .wkg
             .command(&workspace_root())
-            .args(["oci", "pull", "--insecure", &self.address, reference, "--output"])
+            .args([
+                "oci",
+                "pull",
+                "--insecure",
+                &self.registry.address,
+                reference,
+                "--output",
+            ])
             .arg(output))
     }
 }
@@ -146,7 +172,7 @@ impl Drop for LocalRegistry {
         let _ = self.process.kill();
         let _ = self.process.wait();
         let _ = std::fs::remove_dir_all(&self.dir);
-        eprintln!("xtask: registry on {} stopped", self.address);
+        eprintln!("xtask: registry on {} stopped", self.registry.address);
     }
 }
 
@@ -174,12 +200,9 @@ pub fn pulled_dir() -> PathBuf {
 /// registry, still running, for more checks.
 pub fn publish_and_consume() -> Result<LocalRegistry> {
     ensure_wkg()?;
-    let registry = LocalRegistry::start()?;
-    publish_built(
-        &registry.address,
-        &registry.wkg,
-        &workspace_root().join("wit"),
-    )?;
+    let local = LocalRegistry::start()?;
+    let registry = &local.registry;
+    publish_built(registry, &workspace_root().join("wit"))?;
     let started = Instant::now();
     for example in wit_consumers()? {
         // A consumer starts without them: what the example builds with is what was fetched.
@@ -187,7 +210,13 @@ pub fn publish_and_consume() -> Result<LocalRegistry> {
         if deps.exists() {
             std::fs::remove_dir_all(&deps)?;
         }
-        run(registry.wkg.command(&example).args(["wit", "fetch"]))?;
+        run(registry.wkg.command(&example).arg("fetch")).map_err(|error| {
+            format!(
+                "{error}: a digest that differs from wkg.lock's means wit/ changed since the lock \
+                 was written; delete {}/wkg.lock and run `cargo xtask compose` to write it again",
+                example.display()
+            )
+        })?;
     }
     let fetched = started.elapsed();
     let started = Instant::now();
@@ -195,31 +224,49 @@ pub fn publish_and_consume() -> Result<LocalRegistry> {
     std::fs::create_dir_all(pulled_dir())?;
     for world in World::ALL {
         let output = pulled_dir().join(format!("{}.wasm", world.name()));
-        registry.pull(&registry.reference(&component_package(world), &version), &output)?;
+        local.pull(
+            &reference(&registry.address, &component_package(world), &version),
+            &output,
+        )?;
         if std::fs::read(&output)? != std::fs::read(world.component_path())? {
-            return Err(format!("{}: the pulled component is not the one published", output.display()).into());
+            return Err(format!(
+                "{}: the pulled component is not the one published",
+                output.display()
+            )
+            .into());
         }
     }
     eprintln!(
-        "xtask: from the registry: `wkg wit fetch` for {} examples {:.2} s, the pull of {} components {:.2} s",
+        "xtask: from the registry: `wkg fetch` for {} examples {:.2} s, the pull of {} components {:.2} s",
         wit_consumers()?.len(),
         fetched.as_secs_f64(),
         World::ALL.len(),
         started.elapsed().as_secs_f64()
     );
-    Ok(registry)
+    Ok(local)
 }
 
 /// What a registry must refuse and resolve: a second publish of the same version is refused,
 /// and a newer version (a copy of `wit/` as `<major>.<minor>.<patch + 1>`, published to this
 /// registry only) is what `wkg get` of the unversioned package resolves to.
-pub fn check_versions(registry: &LocalRegistry) -> Result {
+pub fn check_versions(local: &LocalRegistry) -> Result {
+    let registry = &local.registry;
     let wit = workspace_root().join("wit");
-    if publish_built(&registry.address, &registry.wkg, &wit).is_ok() {
-        return Err("publishing the same version again was accepted".into());
+    let metadata = PackageMetadata::read()?;
+    let version = metadata.version.clone();
+    if publish_wit_package(registry, &wit, &metadata).is_ok() {
+        return Err(format!("publishing memkit:core@{version} again was accepted").into());
     }
-    eprintln!("xtask: the second publish of the same version was refused, as it must be");
-    let version = PackageMetadata::read()?.version;
+    for world in World::ALL {
+        if push_component(registry, world, &version).is_ok() {
+            return Err(format!(
+                "pushing {}@{version} again was accepted",
+                component_package(world)
+            )
+            .into());
+        }
+    }
+    eprintln!("xtask: the second publish of {version}, WIT package and components, was refused, as it must be");
     let newer = next_patch(&version)?;
     let newer_wit = target_dir().join("publish").join(format!("wit-{newer}"));
     if newer_wit.exists() {
@@ -229,40 +276,41 @@ pub fn check_versions(registry: &LocalRegistry) -> Result {
     for entry in std::fs::read_dir(&wit)? {
         let path = entry?.path();
         if path.extension().is_some_and(|ext| ext == "wit") {
-            let text = std::fs::read_to_string(&path)?;
-            let text = text.replace(
+            let text = std::fs::read_to_string(&path)?.replace(
                 &format!("package memkit:core@{version};"),
                 &format!("package memkit:core@{newer};"),
             );
             std::fs::write(newer_wit.join(path.file_name().expect("a file")), text)?;
         }
     }
-    let metadata = PackageMetadata {
+    let newer_metadata = PackageMetadata {
         version: newer.clone(),
-        ..PackageMetadata::read()?
+        ..metadata
     };
-    let (name, package) = crate::publish::encode_wit_package(&newer_wit, &metadata)?;
-    let package_path = newer_wit.join("package.wasm");
-    std::fs::write(&package_path, package)?;
-    run(registry
-        .wkg
-        .command(&workspace_root())
-        .args(["publish", "--registry", &registry.address])
-        .arg(&package_path))?;
+    publish_wit_package(registry, &newer_wit, &newer_metadata)?;
     let got = newer_wit.join("got");
     std::fs::create_dir_all(&got)?;
     run(registry
         .wkg
         .command(&got)
-        .args(["get", "--registry", &registry.address, "memkit:core", "--output"])
+        .args([
+            "get",
+            "--registry",
+            &registry.name,
+            "memkit:core",
+            "--output",
+        ])
         .arg(format!("{}/", got.display())))?;
     let names: Vec<String> = std::fs::read_dir(&got)?
         .map(|entry| Ok(entry?.file_name().to_string_lossy().into_owned()))
         .collect::<Result<_>>()?;
-    if !names.iter().any(|file| file.contains(&newer)) {
-        return Err(format!("`wkg get memkit:core` resolved to {names:?}, not {name}").into());
+    if names.len() != 1 || !names[0].contains(&format!("@{newer}")) {
+        return Err(format!("`wkg get memkit:core` got {names:?}, not memkit:core@{newer}").into());
     }
-    eprintln!("xtask: `wkg get memkit:core` resolved the newer {name}: {}", names.join(", "));
+    eprintln!(
+        "xtask: `wkg get memkit:core` resolved the newer memkit:core@{newer}: {}",
+        names[0]
+    );
     Ok(())
 }
 

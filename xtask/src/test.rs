@@ -29,7 +29,9 @@ fn run_steps(steps: &mut Steps) -> Result {
     step("component build");
     let component = build()?;
     // Before anything compiles the examples: their WIT dependencies come from the registry.
-    step("registry: publish, the examples' WIT fetched and the components pulled from it, versions");
+    step(
+        "registry: publish, the examples' WIT fetched and the components pulled from it, versions",
+    );
     let registry = registry::publish_and_consume()?;
     registry::check_versions(&registry)?;
     drop(registry);
