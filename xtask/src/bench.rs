@@ -65,7 +65,7 @@ pub fn bench(digests_only: bool) -> Result {
         return Ok(());
     }
 
-    compose::compose_built()?;
+    compose::compose_from_registry()?;
     ensure_wasmtime_cli()?;
     run(Command::new("node")
         .args(["serve.mjs", "20000", "8", "500"])

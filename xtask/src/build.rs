@@ -1,10 +1,12 @@
-//! `cargo xtask build`: memkit's core module, once for each world, made a component,
-//! validated, refused if it imports anything, and written to `target/memkit.wasm` and
+//! `cargo xtask build`: memkit's core module, once for each world, made a component with its
+//! description, license, source and version (from Cargo.toml), validated, refused if it
+//! imports anything, and written to `target/memkit.wasm` and
 //! `target/memkit-async.wasm`; and the reading of a component's
 //! imports and exports that the other commands check with.
 
 use std::path::PathBuf;
 
+use crate::publish::PackageMetadata;
 use crate::util::{cargo, run, target_dir, Result, WASM_TARGET};
 
 /// Where `build` writes the component of the synchronous world `memkit`.
@@ -77,7 +79,8 @@ pub fn build_world(world: World) -> Result<PathBuf> {
         .join("memkit.wasm");
     let module = std::fs::read(&module_path)
         .map_err(|e| format!("cannot read {}: {e}", module_path.display()))?;
-    let component = componentize(&module)?;
+    // The metadata that `wkg publish` makes OCI annotations of, and hosts can read.
+    let component = PackageMetadata::read()?.add_to(world.name(), &componentize(&module)?)?;
     let surface = component_surface(&component)?;
     surface.require_no_imports(&format!("the {} component", world.name()))?;
     let path = world.component_path();

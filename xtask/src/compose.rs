@@ -1,7 +1,8 @@
 //! `cargo xtask compose`: memkit plugged into the components in `examples/` that import it
 //! (record-check, record-service on wasi:http 0.3 and 0.2, python-guest),
 //! with the `wac-graph` library (what `wac plug` does), each result validated and written to
-//! `target/composed/<name>.wasm`.
+//! `target/composed/<name>.wasm`. The examples are built as their users build them: their WIT
+//! dependencies fetched and memkit's components pulled from a registry (see `registry`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -10,8 +11,8 @@ use wac_graph::types::{ItemKind, Package};
 use wac_graph::{CompositionGraph, EncodeOptions};
 
 use crate::build::{build, component_surface, componentize, World};
-use crate::python;
 use crate::util::{cargo, run, target_dir, workspace_root, Result, WASIP2_TARGET, WASM_TARGET};
+use crate::{python, registry};
 
 /// A component that imports memkit, and what its composition may import.
 struct Consumer {
@@ -61,21 +62,28 @@ fn composed_path(name: &str) -> PathBuf {
     target_dir().join("composed").join(format!("{name}.wasm"))
 }
 
-/// Builds memkit, then composes it with every consumer.
+/// Builds memkit, then composes it with every consumer as [`compose_from_registry`] does.
 pub fn compose() -> Result {
     build()?;
-    compose_built().map(drop)
+    compose_from_registry().map(drop)
 }
 
-/// Builds every consumer, composes each with the memkit component `cargo xtask build` wrote
-/// for its world and writes the results; returns the composed record-check's path (the one
-/// `cargo xtask test` transpiles).
-pub fn compose_built() -> Result<PathBuf> {
-    let record_check = plug_and_write(&RECORD_CHECK, &build_record_check()?)?;
+/// [`compose_built`] with what a local registry gave: the examples' WIT fetched and memkit's
+/// components pulled, after the components `cargo xtask build` wrote were published there.
+pub fn compose_from_registry() -> Result<PathBuf> {
+    drop(registry::publish_and_consume()?);
+    compose_built(&registry::pulled_dir())
+}
+
+/// Builds every consumer, composes each with the memkit component of its world found in
+/// `memkit_dir` (`<world>.wasm`, as `cargo xtask build` and the pull name them) and writes the
+/// results; returns the composed record-check's path (the one `cargo xtask test` transpiles).
+pub fn compose_built(memkit_dir: &Path) -> Result<PathBuf> {
+    let record_check = plug_and_write(&RECORD_CHECK, memkit_dir, &build_record_check()?)?;
     let (service, service_p2) = build_record_service()?;
-    plug_and_write(&RECORD_SERVICE, &service)?;
-    plug_and_write(&RECORD_SERVICE_P2, &service_p2)?;
-    plug_and_write(&PYTHON_GUEST, &build_python_guest()?)?;
+    plug_and_write(&RECORD_SERVICE, memkit_dir, &service)?;
+    plug_and_write(&RECORD_SERVICE_P2, memkit_dir, &service_p2)?;
+    plug_and_write(&PYTHON_GUEST, memkit_dir, &build_python_guest()?)?;
     Ok(record_check)
 }
 
@@ -116,7 +124,8 @@ fn build_record_service() -> Result<(Vec<u8>, Vec<u8>)> {
     ))
 }
 
-/// `examples/python-guest`, a Python component, built by componentize-py.
+/// `examples/python-guest`, a Python component, built by componentize-py from its WIT and
+/// the memkit WIT fetched into its `wit/deps`.
 fn build_python_guest() -> Result<Vec<u8>> {
     python::ensure_venv()?;
     let example = workspace_root().join("examples/python-guest");
@@ -235,10 +244,10 @@ fn interfaces_used_by(interfaces: &[String]) -> Result<Vec<String>> {
     Ok(used.into_iter().collect())
 }
 
-/// Plugs the exports of the consumer's memkit into its imports, checks the result and writes
-/// it.
-fn plug_and_write(consumer: &Consumer, component: &[u8]) -> Result<PathBuf> {
-    let memkit = std::fs::read(consumer.memkit.component_path())?;
+/// Plugs the exports of the consumer's memkit (from `memkit_dir`) into its imports, checks the
+/// result and writes it.
+fn plug_and_write(consumer: &Consumer, memkit_dir: &Path, component: &[u8]) -> Result<PathBuf> {
+    let memkit = std::fs::read(memkit_dir.join(format!("{}.wasm", consumer.memkit.name())))?;
     let mut graph = CompositionGraph::new();
     let plug = Package::from_bytes("memkit:core", None, memkit, graph.types_mut())?;
     let plug = graph.register_package(plug)?;

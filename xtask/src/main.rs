@@ -23,9 +23,11 @@ mod fuzz;
 mod fuzz_host;
 mod jco_glue;
 mod js;
+mod publish;
 mod python;
 #[cfg(test)]
 mod readme;
+mod registry;
 mod serve;
 mod test;
 mod util;
@@ -54,12 +56,15 @@ enum Task {
     Demo,
     /// Every check, from fmt and clippy to the Node and browser tests
     ///
-    /// In order: fmt, clippy (native and wasm), native core tests (and xtask's own, with
-    /// memkit-bindings' packaging and doc example), component build, composition, host tests
-    /// in wasmtime (memkit and the compositions), pytest over the Python host, the JS package
-    /// (jco), Node and browser tests (and both builds of the composed record-service under
-    /// `wasmtime serve`). Installs what is missing: the rustup targets, the npm packages,
-    /// chromium, the Python tools and wasmtime-cli.
+    /// In order: fmt, component build, a local OCI registry (memkit published to it, the
+    /// examples' WIT fetched and the components pulled from it with wkg, a second publish of
+    /// the same version refused, a newer version resolved; stopped after), clippy (native and
+    /// wasm), native core tests (and xtask's own, with memkit-bindings' packaging and doc
+    /// example), composition (with the pulled components), host tests in wasmtime (memkit and
+    /// the compositions), pytest over the Python host, the JS package (jco), Node and browser
+    /// tests (and both builds of the composed record-service under `wasmtime serve`). Installs
+    /// what is missing: the rustup targets, wkg, docker-registry, the npm packages, chromium,
+    /// the Python tools and wasmtime-cli.
     #[command(verbatim_doc_comment)]
     Test,
     /// Transpile the component with jco into js/dist and pack the npm package
@@ -102,11 +107,28 @@ enum Task {
     CargoComponent,
     /// Plug memkit into the examples that import it: target/composed/<name>.wasm
     ///
-    /// Builds memkit and the examples that import it (Rust and Python components) and plugs
-    /// memkit into each with wac-graph: `memkit-async.wasm` into the wasi:http 0.3
-    /// record-service, `memkit.wasm` into the others.
+    /// Builds memkit, publishes it to a local OCI registry (docker-registry on 127.0.0.1,
+    /// stopped after), fetches the examples' WIT dependencies and pulls the components from
+    /// it with wkg, builds the examples that import memkit (Rust and Python components) and
+    /// plugs the pulled memkit into each with wac-graph: `memkit-async.wasm` into the wasi:http
+    /// 0.3 record-service, `memkit.wasm` into the others.
     #[command(verbatim_doc_comment)]
     Compose,
+    /// Publish memkit to an OCI registry with wkg: the WIT package and both components
+    ///
+    /// Builds and validates the components, then publishes `memkit:core@<version>` (the WIT
+    /// package, both worlds) and the components `memkit:memkit@<version>` and
+    /// `memkit:memkit-async@<version>` (OCI references `<registry>/memkit/memkit:<version>`…),
+    /// each with its description, license, source and version from Cargo.toml, each refused if
+    /// it does not validate; wkg refuses a version the registry already has. wkg reads the
+    /// registry's protocol and credentials from its own configuration (`$WKG_CONFIG_FILE` or
+    /// ~/.config/wasm-pkg/config.toml). Installs the pinned wkg when missing.
+    #[command(verbatim_doc_comment)]
+    Publish {
+        /// The registry, as `host[:port]`
+        #[arg(long)]
+        registry: String,
+    },
     /// Fuzz the record decoder and reader with cargo-fuzz
     ///
     /// Each target for SECONDS. Installs cargo-fuzz and a nightly toolchain when missing.
@@ -142,6 +164,7 @@ fn main() -> ExitCode {
         Task::Baseline => baseline::build(&util::workspace_root()).map(drop),
         Task::CargoComponent => cargo_component::cargo_component(),
         Task::Compose => compose::compose(),
+        Task::Publish { registry } => publish::publish(&registry),
         Task::Fuzz { seconds } => fuzz::fuzz(seconds),
         Task::FuzzHost { seconds } => fuzz_host::fuzz_host(seconds),
     });

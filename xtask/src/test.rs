@@ -7,9 +7,10 @@ use std::time::{Duration, Instant};
 use crate::build::build;
 use crate::js::{transpile, transpile_composed};
 use crate::util::{
-    cargo, ensure_wasmtime_cli, js_dir, run, workspace_root, Result, WASIP2_TARGET, WASM_TARGET,
+    cargo, ensure_wasmtime_cli, ensure_wkg, js_dir, run, workspace_root, Result, WASIP2_TARGET,
+    WASM_TARGET,
 };
-use crate::{bench, compose, python};
+use crate::{bench, compose, python, registry};
 
 pub fn test() -> Result {
     let mut steps = Steps::default();
@@ -23,6 +24,17 @@ fn run_steps(steps: &mut Steps) -> Result {
     let mut step = |name: &'static str| steps.start(name);
     step("format");
     run(cargo().args(["fmt", "--all", "--", "--check"]))?;
+    step("wkg (installed when missing)");
+    ensure_wkg()?;
+    step("component build");
+    let component = build()?;
+    // Before anything compiles the examples: their WIT dependencies come from the registry.
+    step(
+        "registry: publish, the examples' WIT fetched and the components pulled from it, versions",
+    );
+    let registry = registry::publish_and_consume()?;
+    registry::check_versions(&registry)?;
+    drop(registry);
     step("clippy (native and wasm)");
     run(cargo().args([
         "clippy",
@@ -66,10 +78,8 @@ fn run_steps(steps: &mut Steps) -> Result {
         "--package",
         "memkit-bindings",
     ]))?;
-    step("component build");
-    let component = build()?;
-    step("composition: memkit plugged into examples/record-check, record-service (0.3 and 0.2) and python-guest");
-    let composed_record_check = compose::compose_built()?;
+    step("composition: the pulled memkit plugged into examples/record-check, record-service (0.3 and 0.2) and python-guest");
+    let composed_record_check = compose::compose_built(&registry::pulled_dir())?;
     step("host tests in wasmtime (memkit, and the compositions)");
     run(cargo()
         .args(["test", "--release", "--package", "host-test"])

@@ -210,6 +210,29 @@ pub fn ensure_wasmtime_cli() -> Result {
     Ok(())
 }
 
+/// The wkg (wasm-pkg-tools) that publishes memkit and fetches its WIT for the examples.
+const WKG_VERSION: &str = "0.16.1";
+
+/// Installs `wkg` with `cargo install --locked` when the one on the PATH is missing or another
+/// version (about 5 minutes on 2 cores, once), into cargo's bin directory like wasmtime-cli.
+pub fn ensure_wkg() -> Result {
+    let installed = Command::new("wkg")
+        .arg("--version")
+        .output()
+        .map(|out| {
+            String::from_utf8_lossy(&out.stdout)
+                .split_whitespace()
+                .nth(1)
+                .is_some_and(|version| version == WKG_VERSION)
+        })
+        .unwrap_or(false);
+    if !installed {
+        eprintln!("xtask: installing wkg {WKG_VERSION} (about 5 minutes on 2 cores, once)");
+        run(cargo().args(["install", "--locked", &format!("wkg@{WKG_VERSION}")]))?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

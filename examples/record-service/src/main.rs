@@ -9,7 +9,7 @@ mod answer;
 #[cfg(all(target_arch = "wasm32", target_os = "wasi"))]
 mod service_p2;
 
-/// memkit's interfaces, from `wit/deps/memkit` (a link to the repository's `wit/`).
+/// memkit's interfaces, from `wit/deps`, which `wkg fetch` fills from a registry (`wkg.toml`).
 #[cfg(all(target_arch = "wasm32", target_os = "wasi"))]
 mod bindings {
     wit_bindgen::generate!({ path: "wit", world: "record-service-p2", generate_all });
