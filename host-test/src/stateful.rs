@@ -388,7 +388,7 @@ pub struct Exports {
 
 /// What the component at [`component_path`](crate::component_path) exports.
 pub fn exports() -> Exports {
-    let (engine, component) = crate::compiled(false);
+    let (engine, component) = crate::compiled(crate::World::Memkit, false);
     let mut exports = Exports::default();
     for (name, export) in component.component_type().exports(engine) {
         exports.add(engine, None, name, export.ty);
