@@ -127,9 +127,10 @@ pub fn component_path() -> PathBuf {
 }
 
 /// The WIT worlds `cargo xtask build` makes a component of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub enum World {
-    /// `memkit`: synchronous; `target/memkit.wasm`.
+    /// `memkit`: synchronous; `target/memkit.wasm`. What most hosts run.
+    #[default]
     Memkit,
     /// `memkit-async`: `memkit` plus `streams` (component-model async, so wasmtime's
     /// concurrency support must be on); `target/memkit-async.wasm`.
@@ -137,6 +138,9 @@ pub enum World {
 }
 
 impl World {
+    /// Every world.
+    pub const ALL: [World; 2] = [World::Memkit, World::MemkitAsync];
+
     /// The world's WIT name, also its component's file name.
     pub fn name(self) -> &'static str {
         match self {

@@ -163,6 +163,16 @@ impl Input {
     }
 }
 
+impl std::fmt::Debug for Input {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} bytes in pieces of {}", self.data.len(), self.piece)?;
+        if self.end < self.data.len() {
+            write!(f, ", the writer dropped after {}", self.end)?;
+        }
+        Ok(())
+    }
+}
+
 /// What went through one call's streams.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Flow {
@@ -585,7 +595,7 @@ fn streamed<T, O>(
 }
 
 // ---------------------------------------------------------------------------------------------
-// The two bindings' copies of the same WIT types.
+// The two bindings' copies of the same WIT types, and the native core's.
 
 impl From<ChecksumKind> for async_api::records::ChecksumKind {
     fn from(kind: ChecksumKind) -> Self {
@@ -673,6 +683,57 @@ impl From<async_api::records::Frame> for Frame {
             header: frame.header,
             payload: frame.payload,
             checksum: frame.checksum,
+        }
+    }
+}
+
+impl From<ChecksumKind> for memkit::records::ChecksumKind {
+    fn from(kind: ChecksumKind) -> Self {
+        match kind {
+            ChecksumKind::Sum32 => Self::Sum32,
+            ChecksumKind::Crc32c => Self::Crc32c,
+        }
+    }
+}
+
+impl From<memkit::records::Frame> for Frame {
+    fn from(frame: memkit::records::Frame) -> Self {
+        Frame {
+            header: frame.header,
+            payload: frame.payload,
+            checksum: frame.checksum,
+        }
+    }
+}
+
+impl From<memkit::records::DecodeError> for DecodeError {
+    fn from(error: memkit::records::DecodeError) -> Self {
+        use crate::exports::memkit::core::records::{ChecksumMismatch, LengthMismatch};
+        use memkit::records::DecodeError as E;
+        match error {
+            E::TooShort(n) => DecodeError::TooShort(n),
+            E::LengthMismatch {
+                declared,
+                available,
+            } => DecodeError::LengthMismatch(LengthMismatch {
+                declared,
+                available,
+            }),
+            E::ChecksumMismatch { expected, actual } => {
+                DecodeError::ChecksumMismatch(ChecksumMismatch { expected, actual })
+            }
+            E::TrailingBytes(n) => DecodeError::TrailingBytes(n),
+            E::PayloadTooLarge(n) => DecodeError::PayloadTooLarge(n),
+            E::OutOfMemory(n) => DecodeError::OutOfMemory(n),
+        }
+    }
+}
+
+impl From<memkit::streams::FramingError> for FramingError {
+    fn from(error: memkit::streams::FramingError) -> Self {
+        FramingError {
+            offset: error.offset,
+            error: error.error.into(),
         }
     }
 }
