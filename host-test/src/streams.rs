@@ -340,8 +340,9 @@ impl<D> StreamConsumer<D> for ByteReader {
     }
 }
 
-/// The host's reader of a `stream<T>` of values that must be lifted (frames): one item at a
-/// time, so that it takes exactly what its [`Reader`] allows.
+/// The host's reader of a `stream<T>` of values that must be lifted (frames): a whole write at
+/// once when it takes all of it, else one item at a time (a `Vec` may have room for more than
+/// was asked), so that it takes exactly what its [`Reader`] allows.
 struct ItemReader<T> {
     reader: Reader,
     items: Shared<Vec<T>>,
@@ -360,15 +361,23 @@ impl<D, T: Lift + Send + Sync + 'static> StreamConsumer<D> for ItemReader<T> {
     ) -> Poll<wasmtime::Result<StreamResult>> {
         let me = self.get_mut();
         let mut flow = me.flow.lock().unwrap();
-        let n = me.reader.room(flow.taken, source.remaining(&mut store));
-        for _ in 0..n {
-            let mut item = None;
-            source.read(&mut store, &mut item)?;
-            let Some(item) = item else { break };
-            if me.reader.keep {
-                me.items.lock().unwrap().push(item);
+        let available = source.remaining(&mut store);
+        let n = me.reader.room(flow.taken, available);
+        let mut taken = Vec::new();
+        if n == available {
+            // All of this write, lifted in one go: the source has no more than `n` to give.
+            taken.reserve_exact(n);
+            source.read(&mut store, &mut taken)?;
+        } else {
+            for _ in 0..n {
+                let mut item = None;
+                source.read(&mut store, &mut item)?;
+                taken.extend(item);
             }
-            flow.taken += 1;
+        }
+        flow.taken += taken.len() as u64;
+        if me.reader.keep {
+            me.items.lock().unwrap().append(&mut taken);
         }
         Poll::Ready(Ok(if me.reader.done(flow.taken) {
             StreamResult::Dropped
