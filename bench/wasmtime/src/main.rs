@@ -138,6 +138,8 @@ fn environment(rounds: usize, smoke: bool) {
         .unwrap_or_else(|| "rustc: not found".into());
     let component = host_test::component_path();
     let size = std::fs::metadata(&component).map_or(0, |m| m.len());
+    let async_component = host_test::World::MemkitAsync.component_path();
+    let async_size = std::fs::metadata(&async_component).map_or(0, |m| m.len());
 
     println!(
         "- CPU: {cpu}, {threads} hardware threads available to this process; load average at \
@@ -150,8 +152,10 @@ fn environment(rounds: usize, smoke: bool) {
     );
     println!(
         "- component: {} ({size} bytes; wasm32 + simd128, LTO, `cargo xtask build`); native: the \
-         memkit rlib, release profile, this host's baseline target features",
-        component.display()
+         memkit rlib, release profile, this host's baseline target features; the streams \
+         section: {} ({async_size} bytes)",
+        component.display(),
+        async_component.display()
     );
     if smoke {
         println!("- --smoke: tiny inputs, one call per measurement; checks agreement, not speed\n");
