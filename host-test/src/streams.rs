@@ -1,6 +1,6 @@
 //! Hosts the `streams` interface of `memkit-async.wasm` (WASI 0.3 streams) in wasmtime: the
 //! bindings of the `memkit-async` world with async exports, the host's ends of the streams (a
-//! [`Writer`] that feeds an [`Input`] from memory in pieces of a chosen size, readers of the
+//! writer that feeds an [`Input`] from memory in pieces of a chosen size, readers of the
 //! outputs that take everything, a little a poll, or stop early), and one call per function
 //! ([`Streams`]) that runs it in the store's event loop until nothing is left to do.
 //!
@@ -415,6 +415,7 @@ pub struct Streamed<T, O> {
     pub output: Vec<T>,
     /// The function's result, or the value of its future.
     pub outcome: O,
+    /// What went through the streams.
     pub flow: Flow,
 }
 
@@ -426,11 +427,12 @@ pub struct Streamed<T, O> {
 pub struct FramingError {
     /// The stream offset of the first byte of the record that failed.
     pub offset: u64,
+    /// Why.
     pub error: DecodeError,
 }
 
-/// The `streams` interface of one `memkit-async` instance. Each call writes `input` with a
-/// [`Writer`], reads the output as `reader` says, and returns when the store's event loop is
+/// The `streams` interface of one `memkit-async` instance. Each call writes `input` with the
+/// host's writer, reads the output as `reader` says, and returns when the store's event loop is
 /// idle (see the module's doc); a trap, or memkit leaving the host waiting, is the `Err`.
 #[derive(Clone)]
 pub struct Streams(async_api::streams::Guest);

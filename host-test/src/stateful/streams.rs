@@ -120,7 +120,11 @@ impl Run {
         match rng.u32(..10) {
             0 => ReaderChoice::DroppingAfter(0),
             1..=3 => ReaderChoice::DroppingAfter(rng.u64(..=len as u64 + 1)),
-            4 => ReaderChoice::Slow(rng.u64(1..=(len / 64).max(1) as u64)),
+            // At most about a thousand polls, however large the output.
+            4 => {
+                let least = (len / 1024).max(1) as u64;
+                ReaderChoice::Slow(rng.u64(least..=16 * least))
+            }
             _ => ReaderChoice::All,
         }
     }
