@@ -197,8 +197,9 @@ impl Run {
                 // Out of memory at a record, where memory may run out: the frames before it
                 // delivered, and the error at its offset.
                 self.report.out_of_memory_answers += 1;
-                let largest = frames.iter().map(|f| f.payload.len()).max().unwrap_or(0);
-                let need = (READ_BYTES + 2 * (24 + largest)) as u64;
+                // A record being framed may hold all of the input (a length field that lies
+                // keeps it buffering), and its frames a copy.
+                let need = (READ_BYTES + 2 * input.bytes().len()) as u64;
                 ensure!(
                     self.may_run_out(need)?,
                     "read-records ran out of memory with room to spare: {error:?}"
