@@ -2,11 +2,12 @@
 //! instantiates them, shared by the host tests and the demo.
 //!
 //! [`Host`] owns a store and the typed bindings. Compilation happens once per process and
-//! component; each `Host` is a fresh instance. The `memkit-async` world includes `memkit`, so a
-//! `Host` of either component has the same bindings; [`streams`] adds those of `streams`. A `Host` is also a leak guard: when it is dropped (and the test
-//! has not already failed) it asserts that the component's allocator is back to the used bytes
-//! and live allocations it had right after instantiation. Handles a test receives are put
-//! under an [`Owned`] guard (`call(...)?.owned(&h.store)`), which releases them.
+//! component; each `Host` is a fresh instance. The `memkit-async` world includes `memkit`, so
+//! a `Host` of either component has the same bindings; [`streams`] adds those of `streams`.
+//! A `Host` is also a leak guard: when it is dropped (and the test has not already failed) it
+//! asserts that the component's allocator is back to the used bytes and live allocations it
+//! had right after instantiation. Handles a test receives are put under an [`Owned`] guard
+//! (`call(...)?.owned(&h.store)`), which releases them.
 
 use std::cell::RefCell;
 use std::path::PathBuf;
