@@ -1,18 +1,20 @@
-//! Hosts `memkit.wasm` in wasmtime: the one place that compiles and instantiates it, shared by
-//! the host tests and the demo.
+//! Hosts `memkit.wasm` (and `memkit-async.wasm`) in wasmtime: the one place that compiles and
+//! instantiates them, shared by the host tests and the demo.
 //!
-//! [`Host`] owns a store and the typed bindings. Compilation happens once per process; each
-//! `Host` is a fresh instance. A `Host` is also a leak guard: when it is dropped (and the test
-//! has not already failed) it asserts that the component's allocator is back to the used bytes
-//! and live allocations it had right after instantiation. Handles a test receives are put
-//! under an [`Owned`] guard (`call(...)?.owned(&h.store)`), which releases them.
+//! [`Host`] owns a store and the typed bindings. Compilation happens once per process and
+//! component; each `Host` is a fresh instance. The `memkit-async` world includes `memkit`, so
+//! a `Host` of either component has the same bindings; [`streams`] adds those of `streams`.
+//! A `Host` is also a leak guard: when it is dropped (and the test has not already failed) it
+//! asserts that the component's allocator is back to the used bytes and live allocations it
+//! had right after instantiation. Handles a test receives are put under an [`Owned`] guard
+//! (`call(...)?.owned(&h.store)`), which releases them.
 
 use std::cell::RefCell;
 use std::path::PathBuf;
 use std::rc::Rc;
 use std::sync::OnceLock;
 
-use wasmtime::component::{Component, Linker, ResourceAny};
+use wasmtime::component::{Accessor, Component, Instance, Linker, ResourceAny};
 use wasmtime::{
     AsContext, AsContextMut, Config, Engine, Store, StoreContext, StoreContextMut, StoreLimits,
     StoreLimitsBuilder,
@@ -26,6 +28,7 @@ wasmtime::component::bindgen!({
 
 pub mod composed;
 pub mod stateful;
+pub mod streams;
 pub mod tenants;
 
 pub use exports::memkit::core::memory::MemoryInfo;
@@ -33,7 +36,7 @@ pub use exports::memkit::core::types::{Error, LimitExceeded, OutOfBounds};
 
 pub const MIB: usize = 1 << 20;
 
-/// The store's data: only the memory limits.
+/// The store's data: only the memory limits. (Send, as `run_concurrent` needs.)
 pub struct State {
     limits: StoreLimits,
 }
@@ -47,6 +50,9 @@ pub struct Host {
     pub store: HostStore,
     /// The typed bindings of the instance.
     pub api: Rc<Memkit>,
+    /// The instance itself, for bindings of more than the `memkit` world
+    /// ([`streams::Streams::of`]).
+    pub instance: Instance,
 }
 
 /// A memkit store that knows its instance: the leak guard and the drop queue of [`Owned`]
@@ -115,20 +121,65 @@ pub fn crc32c(data: &[u8]) -> u32 {
     !crc
 }
 
-/// Where the component is: `$MEMKIT_WASM`, else `target/memkit.wasm` in the workspace
-/// (written by `cargo xtask build`).
+/// Where the component of the `memkit` world is: `$MEMKIT_WASM`, else `target/memkit.wasm` in
+/// the workspace (written by `cargo xtask build`).
 pub fn component_path() -> PathBuf {
-    std::env::var_os("MEMKIT_WASM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/memkit.wasm"))
+    World::Memkit.component_path()
 }
 
-/// The engine and compiled component, once per process for each setting of wasmtime's
-/// concurrency support.
-fn compiled(concurrency: bool) -> &'static (Engine, Component) {
-    static WITHOUT: OnceLock<(Engine, Component)> = OnceLock::new();
-    static WITH: OnceLock<(Engine, Component)> = OnceLock::new();
-    let cell = if concurrency { &WITH } else { &WITHOUT };
+/// The WIT worlds `cargo xtask build` makes a component of.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum World {
+    /// `memkit`: synchronous; `target/memkit.wasm`. What most hosts run.
+    #[default]
+    Memkit,
+    /// `memkit-async`: `memkit` plus `streams` (component-model async, so wasmtime's
+    /// concurrency support must be on); `target/memkit-async.wasm`.
+    MemkitAsync,
+}
+
+impl World {
+    /// Every world.
+    pub const ALL: [World; 2] = [World::Memkit, World::MemkitAsync];
+
+    /// The world's WIT name, also its component's file name.
+    pub fn name(self) -> &'static str {
+        match self {
+            World::Memkit => "memkit",
+            World::MemkitAsync => "memkit-async",
+        }
+    }
+
+    /// Where its component is: the environment variable `MEMKIT_WASM` or `MEMKIT_ASYNC_WASM`
+    /// (set by `cargo xtask test`), else `target/<name>.wasm` in the workspace.
+    pub fn component_path(self) -> PathBuf {
+        let variable = match self {
+            World::Memkit => "MEMKIT_WASM",
+            World::MemkitAsync => "MEMKIT_ASYNC_WASM",
+        };
+        std::env::var_os(variable)
+            .map(PathBuf::from)
+            .unwrap_or_else(|| {
+                PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                    .join("../target")
+                    .join(format!("{}.wasm", self.name()))
+            })
+    }
+}
+
+/// The engine and compiled component, once per process for each world and setting of
+/// wasmtime's concurrency support (which `memkit-async` needs on).
+fn compiled(world: World, concurrency: bool) -> &'static (Engine, Component) {
+    static CELLS: [OnceLock<(Engine, Component)>; 3] =
+        [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    let cell = match (world, concurrency) {
+        (World::Memkit, false) => &CELLS[0],
+        (World::Memkit, true) => &CELLS[1],
+        (World::MemkitAsync, true) => &CELLS[2],
+        (World::MemkitAsync, false) => {
+            panic!("memkit-async uses component-model async: concurrency support must be on")
+        }
+    };
     cell.get_or_init(|| {
         let mut config = Config::new();
         // memkit uses no component-model async, and without it each call does less
@@ -136,7 +187,7 @@ fn compiled(concurrency: bool) -> &'static (Engine, Component) {
         // and 515 ns with it on, a pooled instantiation 7.0 and 8.4 µs (BENCHMARKS.md).
         config.concurrency_support(concurrency);
         let engine = Engine::new(&config).expect("wasmtime engine");
-        let path = component_path();
+        let path = world.component_path();
         let component = Component::from_file(&engine, &path).unwrap_or_else(|e| {
             panic!(
                 "cannot load {} ({e}); run `cargo xtask build` first",
@@ -161,12 +212,25 @@ impl Host {
     /// A fresh instance whose memory may not grow past `bytes`, in an engine with wasmtime's
     /// concurrency support (component-model async bookkeeping) on or off.
     pub fn with_options(bytes: usize, concurrency: bool) -> Self {
-        let (engine, component) = compiled(concurrency);
+        Self::instantiate(World::Memkit, bytes, concurrency)
+    }
+
+    /// A fresh instance of `world`'s component whose memory may not grow past `bytes` (with
+    /// concurrency support on for `memkit-async`, off for `memkit`).
+    pub fn of_world(world: World, bytes: usize) -> Self {
+        Self::instantiate(world, bytes, world == World::MemkitAsync)
+    }
+
+    fn instantiate(world: World, bytes: usize, concurrency: bool) -> Self {
+        let (engine, component) = compiled(world, concurrency);
         let limits = StoreLimitsBuilder::new().memory_size(bytes).build();
         let mut store = Store::new(engine, State { limits });
         store.limiter(|state| &mut state.limits);
-        let api = Memkit::instantiate(&mut store, component, &Linker::new(engine))
+        // The `memkit` bindings fit either component: `memkit-async` exports all of `memkit`.
+        let instance = Linker::new(engine)
+            .instantiate(&mut store, component)
             .expect("memkit instantiates with no imports");
+        let api = Memkit::new(&mut store, &instance).expect("memkit exports the memkit world");
         let baseline = api
             .memkit_core_memory()
             .call_info(&mut store)
@@ -179,7 +243,11 @@ impl Host {
             released: Rc::default(),
             unusable: false,
         };
-        Self { store, api }
+        Self {
+            store,
+            api,
+            instance,
+        }
     }
 }
 
@@ -242,6 +310,12 @@ impl HostStore {
         }
     }
 
+    /// Takes the leak check's baseline again, now: after a one-time allocation that is not
+    /// memkit's to give back ([`streams::Streams::of`]).
+    pub(crate) fn take_baseline(&mut self) {
+        self.baseline = self.memory_info();
+    }
+
     /// Skips the leak check when the `Host` is dropped: for a test that leaves the instance
     /// unusable, or that shows a leak the host makes (not the component).
     pub fn skip_leak_check(&mut self) {
@@ -262,6 +336,17 @@ impl HostStore {
             "{refused:?}"
         );
         self.skip_leak_check();
+    }
+
+    /// Runs `work` in the store's event loop (`run_concurrent`, for component-model async
+    /// calls) on this thread, until it is done; see [`streams::block_on`] for what happens when
+    /// nothing is left that could make progress.
+    pub fn run_concurrent<R>(
+        &mut self,
+        work: impl AsyncFnOnce(&Accessor<State>) -> R,
+    ) -> wasmtime::Result<R> {
+        self.release_dropped();
+        streams::block_on(self.store.run_concurrent(work))?
     }
 
     /// Drops a handle the host owns now, running the component's destructor: for handles

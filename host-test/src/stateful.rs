@@ -29,8 +29,11 @@
 //! each interface, and its operations, are in the submodule named for it, which ends with its
 //! `INTERFACE`: each operation with the WIT functions it drives and its weight, and the
 //! resources whose handles it keeps. Adding an interface is adding its file and its name to
-//! `interfaces!` below. What the driver must reach is read from the component itself
-//! ([`exports`]), so the tests name every exported function that no operation drives
+//! `interfaces!` below, in the list of the world that exports it. A run drives one world's
+//! component ([`Settings::world`]): `memkit`, or `memkit-async`, which adds the `streams`
+//! interface (its calls run in wasmtime's event loop, `crate::streams`). What the driver must
+//! reach is read from the component itself ([`exports`]), so the tests name every exported
+//! function that no operation drives
 //! ([`undriven_functions`]) or that a run did not call ([`Report::uncalled`]), every function
 //! an operation names that memkit does not export ([`unexported_functions`]), and every
 //! exported resource whose handles the driver does not keep ([`unheld_resources`]).
@@ -46,7 +49,8 @@ use wasmtime::component::ResourceAny;
 use wasmtime::Engine;
 
 use crate::exports::memkit::core::pools::Point3d;
-use crate::{Error, Host, HostStore, Memkit, MemoryInfo, OutOfBounds, Squeezed, MIB};
+use crate::streams::Streams;
+use crate::{Error, Host, HostStore, Memkit, MemoryInfo, OutOfBounds, Squeezed, World, MIB};
 
 use bytes::BytesModel;
 use chunks::AssemblerModel;
@@ -77,6 +81,8 @@ const RESERVE_BYTES: u64 = 65536;
 /// is spent.
 #[derive(Debug, Clone)]
 pub struct Settings {
+    /// The world whose component is driven.
+    pub world: World,
     pub first_seed: u64,
     /// The most seeds to run (`u64::MAX`: as many as the budget allows).
     pub seeds: u64,
@@ -89,6 +95,8 @@ pub struct Settings {
 /// What a run did and found.
 #[derive(Debug, Default, Clone)]
 pub struct Report {
+    /// The world whose component was driven.
+    pub world: World,
     /// Seeds started.
     pub seeds: u64,
     /// Calls into the component made by the driver (not counting those of `HostStore::squeeze`).
@@ -110,7 +118,7 @@ pub struct Report {
 impl Report {
     /// The functions memkit exports that the run has not called yet.
     pub fn uncalled(&self) -> Vec<String> {
-        exports()
+        exports(self.world)
             .functions
             .into_iter()
             .filter(|f| !self.operations.contains_key(f.as_str()))
@@ -134,7 +142,8 @@ impl fmt::Display for Report {
         let seconds = self.elapsed.as_secs_f64();
         writeln!(
             f,
-            "{} seeds, {} calls in {seconds:.1} s ({:.0} calls/s), {} squeezes, {} out-of-memory answers, {} findings",
+            "{}: {} seeds, {} calls in {seconds:.1} s ({:.0} calls/s), {} squeezes, {} out-of-memory answers, {} findings",
+            self.world.name(),
             self.seeds,
             self.calls,
             self.calls_per_second(),
@@ -185,7 +194,10 @@ impl fmt::Display for Finding {
 pub fn fuzz(settings: &Settings, progress: &mut dyn FnMut(&Report)) -> Report {
     let started = Instant::now();
     let deadline = started + settings.budget;
-    let mut report = Report::default();
+    let mut report = Report {
+        world: settings.world,
+        ..Report::default()
+    };
     let mut ticker = Ticker {
         started,
         last: started,
@@ -195,6 +207,7 @@ pub fn fuzz(settings: &Settings, progress: &mut dyn FnMut(&Report)) -> Report {
     while report.seeds < settings.seeds && Instant::now() < deadline && report.findings.is_empty() {
         report.seeds += 1;
         run_seed(
+            settings.world,
             seed,
             settings.operations_per_seed,
             deadline,
@@ -226,17 +239,21 @@ impl Ticker<'_> {
 }
 
 fn run_seed(
+    world: World,
     seed: u64,
     operations: u64,
     deadline: Instant,
     report: &mut Report,
     ticker: &mut Ticker<'_>,
 ) {
-    let mut host = Host::with_memory_limit(MEMORY_LIMIT);
+    let mut host = Host::of_world(world, MEMORY_LIMIT);
+    let streams = (world == World::MemkitAsync).then(|| Streams::of(&mut host));
     let fresh = host.store.memory_info();
     let mut run = Run {
         rng: Rng::with_seed(seed),
+        world,
         host,
+        streams,
         report: std::mem::take(report),
         baseline: (fresh.used_bytes, fresh.live_allocations),
         squeezed: None,
@@ -290,17 +307,33 @@ macro_rules! ensure {
 // What the driver reaches: each interface's operations and resources, and what memkit exports.
 
 /// Declares the module of each WIT interface the driver reaches and gathers their
-/// [`Interface`]s: an interface is added by its file and its name here.
+/// [`Interface`]s, by the world that exports them: an interface is added by its file and its
+/// name here.
 macro_rules! interfaces {
-    ($($interface:ident),* $(,)?) => {
-        $(mod $interface;)*
+    (memkit: [$($memkit:ident),* $(,)?], memkit_async: [$($memkit_async:ident),* $(,)?] $(,)?) => {
+        $(mod $memkit;)*
+        $(mod $memkit_async;)*
 
-        /// Every interface the driver reaches, each declared by the module named for it.
-        const INTERFACES: &[&Interface] = &[$(&$interface::INTERFACE),*];
+        /// The interfaces of the `memkit` world, which `memkit-async` includes.
+        const MEMKIT: &[&Interface] = &[$(&$memkit::INTERFACE),*];
+        /// The interfaces `memkit-async` adds.
+        const MEMKIT_ASYNC_ADDS: &[&Interface] = &[$(&$memkit_async::INTERFACE),*];
     };
 }
 
-interfaces!(bytes, checksums, chunks, floats, memory, people, pools, records, text);
+interfaces! {
+    memkit: [bytes, checksums, chunks, floats, memory, people, pools, records, text],
+    memkit_async: [streams],
+}
+
+/// Every interface of `world` the driver reaches, in a fixed order.
+fn interfaces(world: World) -> impl Iterator<Item = &'static Interface> {
+    let adds = match world {
+        World::Memkit => &[][..],
+        World::MemkitAsync => MEMKIT_ASYNC_ADDS,
+    };
+    MEMKIT.iter().chain(adds).copied()
+}
 
 /// What the driver does with one WIT interface: declared as `INTERFACE` at the end of the
 /// module named for it.
@@ -346,17 +379,17 @@ const DRIVER_OPERATIONS: &[Operation] = &[
     Operation::new(&[], Run::unsqueeze, 2),
 ];
 
-/// Every operation, in a fixed order: a seed's random choices index into it.
-fn every_operation() -> impl Iterator<Item = &'static Operation> {
-    INTERFACES
-        .iter()
+/// Every operation on `world`'s component, in a fixed order: a seed's random choices index
+/// into it.
+fn every_operation(world: World) -> impl Iterator<Item = &'static Operation> {
+    interfaces(world)
         .flat_map(|interface| interface.operations)
         .chain(DRIVER_OPERATIONS)
 }
 
-/// Every WIT function an operation drives.
-fn driven_functions() -> BTreeSet<&'static str> {
-    every_operation()
+/// Every WIT function an operation on `world`'s component drives.
+fn driven_functions(world: World) -> BTreeSet<&'static str> {
+    every_operation(world)
         .flat_map(|operation| operation.drives)
         .copied()
         .collect()
@@ -370,9 +403,9 @@ struct Resource {
     live: fn(&mut Handles) -> &mut dyn LiveHandles,
 }
 
-/// Every resource whose handles the driver keeps, in a fixed order.
-fn every_resource() -> impl Iterator<Item = &'static Resource> {
-    INTERFACES.iter().flat_map(|interface| interface.resources)
+/// Every resource of `world` whose handles the driver keeps, in a fixed order.
+fn every_resource(world: World) -> impl Iterator<Item = &'static Resource> {
+    interfaces(world).flat_map(|interface| interface.resources)
 }
 
 /// What memkit exports, read from the component's type.
@@ -386,9 +419,9 @@ pub struct Exports {
     pub resources: BTreeSet<String>,
 }
 
-/// What the component at [`component_path`](crate::component_path) exports.
-pub fn exports() -> Exports {
-    let (engine, component) = crate::compiled(false);
+/// What the component of `world` ([`World::component_path`]) exports.
+pub fn exports(world: World) -> Exports {
+    let (engine, component) = crate::compiled(world, world == World::MemkitAsync);
     let mut exports = Exports::default();
     for (name, export) in component.component_type().exports(engine) {
         exports.add(engine, None, name, export.ty);
@@ -450,29 +483,31 @@ fn function_name(interface: Option<&str>, name: &str) -> String {
     }
 }
 
-/// The functions memkit exports that no operation drives.
-pub fn undriven_functions() -> Vec<String> {
-    compare(exports().functions, driven_functions()).0
+/// The functions `world`'s component exports that no operation drives.
+pub fn undriven_functions(world: World) -> Vec<String> {
+    compare(exports(world).functions, driven_functions(world)).0
 }
 
-/// The functions operations drive that memkit does not export.
-pub fn unexported_functions() -> Vec<&'static str> {
-    compare(exports().functions, driven_functions()).1
+/// The functions operations on `world`'s component drive that it does not export.
+pub fn unexported_functions(world: World) -> Vec<&'static str> {
+    compare(exports(world).functions, driven_functions(world)).1
 }
 
-/// The resources memkit exports whose handles the driver does not keep: it would never hold,
-/// pass or drop one.
-pub fn unheld_resources() -> Vec<String> {
-    compare(exports().resources, held_resources()).0
+/// The resources `world`'s component exports whose handles the driver does not keep: it would
+/// never hold, pass or drop one.
+pub fn unheld_resources(world: World) -> Vec<String> {
+    compare(exports(world).resources, held_resources(world)).0
 }
 
-/// The resources the driver keeps handles of that memkit does not export.
-pub fn unexported_resources() -> Vec<&'static str> {
-    compare(exports().resources, held_resources()).1
+/// The resources the driver keeps handles of that `world`'s component does not export.
+pub fn unexported_resources(world: World) -> Vec<&'static str> {
+    compare(exports(world).resources, held_resources(world)).1
 }
 
-fn held_resources() -> BTreeSet<&'static str> {
-    every_resource().map(|resource| resource.name).collect()
+fn held_resources(world: World) -> BTreeSet<&'static str> {
+    every_resource(world)
+        .map(|resource| resource.name)
+        .collect()
 }
 
 /// The names only memkit exports, and the names only the driver declares.
@@ -539,15 +574,15 @@ impl<M> LiveHandles for Vec<Live<M>> {
 }
 
 impl Handles {
-    fn take_all(&mut self) -> Vec<ResourceAny> {
-        every_resource()
+    fn take_all(&mut self, world: World) -> Vec<ResourceAny> {
+        every_resource(world)
             .flat_map(|resource| (resource.live)(self).take_all())
             .collect()
     }
 
     /// Removes one handle of a random resource: the resource's name and the handle.
-    fn take_random(&mut self, rng: &mut Rng) -> Option<(&'static str, ResourceAny)> {
-        let resources: Vec<&Resource> = every_resource().collect();
+    fn take_random(&mut self, world: World, rng: &mut Rng) -> Option<(&'static str, ResourceAny)> {
+        let resources: Vec<&Resource> = every_resource(world).collect();
         for _ in 0..16 {
             let resource = resources[rng.usize(..resources.len())];
             let live = (resource.live)(self);
@@ -662,7 +697,10 @@ fn random_bytes(rng: &mut Rng, len: usize) -> Vec<u8> {
 
 struct Run {
     rng: Rng,
+    world: World,
     host: Host,
+    /// The `streams` interface of `host`, on `memkit-async` only.
+    streams: Option<Streams>,
     /// The report of the whole run, held while this seed runs.
     report: Report,
     /// `used-bytes` and `live-allocations` of the fresh instance.
@@ -679,7 +717,7 @@ struct Run {
 
 impl Run {
     fn operate(&mut self, operations: u64, deadline: Instant, ticker: &mut Ticker<'_>) -> Step {
-        let choices: Vec<&Operation> = every_operation().collect();
+        let choices: Vec<&Operation> = every_operation(self.world).collect();
         let total_weight: u32 = choices.iter().map(|operation| operation.weight).sum();
         for number in 0..operations {
             if Instant::now() >= deadline {
@@ -736,6 +774,19 @@ impl Run {
             self.drives
         );
         self.call_for_driver(function, f)
+    }
+
+    /// [`call`](Self::call) for a function of `streams`, which only `memkit-async` exports.
+    fn call_streams<T>(
+        &mut self,
+        function: &'static str,
+        f: impl FnOnce(&mut HostStore, &Streams) -> wasmtime::Result<T>,
+    ) -> Step<T> {
+        let streams = self
+            .streams
+            .clone()
+            .expect("streams operations run on memkit-async only");
+        self.call(function, |store, _| f(store, &streams))
     }
 
     /// Calls the component for the driver itself, whatever operation runs (`memory.info` to
@@ -887,7 +938,7 @@ impl Run {
         if let Some(held) = self.squeezed.take() {
             self.guard(|host| host.store.release(held))?;
         }
-        for handle in self.handles.take_all() {
+        for handle in self.handles.take_all(self.world) {
             self.call_for_driver("resource.drop", |s, _| handle.resource_drop(s))?;
         }
         let info = self.memory_info()?;
@@ -913,7 +964,7 @@ impl Run {
     }
 
     fn drop_one(&mut self) -> Step<bool> {
-        let Some((kind, handle)) = self.handles.take_random(&mut self.rng) else {
+        let Some((kind, handle)) = self.handles.take_random(self.world, &mut self.rng) else {
             return Ok(false);
         };
         self.begin(format!("drop a {kind}"));

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::build::component_path;
+use crate::build::{async_component_path, component_path};
 use crate::js::{ensure_npm_packages, js};
 use crate::util::{cargo, ensure_wasmtime_cli, js_dir, run, workspace_root, Result};
 use crate::{baseline, compose};
@@ -21,7 +21,8 @@ pub fn bench(digests_only: bool) -> Result {
     js()?;
     let component = component_path();
     let rounds = ["--rounds", ROUNDS];
-    // (marker, table); the digests have their own section, so the wasmtime table skips them.
+    // (marker, table); the digests and the streams have their own sections, so the wasmtime
+    // table skips them.
     let mut tables = Vec::new();
     if !digests_only {
         let pkg = baseline::build(&root)?;
@@ -31,7 +32,14 @@ pub fn bench(digests_only: bool) -> Result {
         ));
         tables.push((
             "wasmtime",
-            wasmtime_harness(&component, &[&rounds[..], &["--skip", "digests"]].concat())?,
+            wasmtime_harness(
+                &component,
+                &[&rounds[..], &["--skip", "digests", "--skip", "streams"]].concat(),
+            )?,
+        ));
+        tables.push((
+            "streams-wasmtime",
+            wasmtime_harness(&component, &[&rounds[..], &["--only", "streams"]].concat())?,
         ));
     }
     tables.push((
@@ -133,7 +141,8 @@ fn wasmtime_harness(component: &Path, args: &[&str]) -> Result<String> {
                 "--",
             ])
             .args(args)
-            .env("MEMKIT_WASM", component),
+            .env("MEMKIT_WASM", component)
+            .env("MEMKIT_ASYNC_WASM", async_component_path()),
     )
 }
 

@@ -138,11 +138,12 @@ enum Task {
         #[arg(default_value_t = 60)]
         seconds: u32,
     },
-    /// Call the component at random in wasmtime and check every answer against a model
+    /// Call the components at random in wasmtime and check every answer against a model
     ///
-    /// Builds the component, then runs host-test's stateful driver for SECONDS: random calls
-    /// to every WIT function, with its memory squeezed at times. Fails on the first finding,
-    /// with the seed to replay.
+    /// Builds the components, then runs host-test's stateful driver for SECONDS on each
+    /// (memkit.wasm, then memkit-async.wasm with its streams): random calls to every WIT
+    /// function, with memory squeezed at times. Fails on the first finding, with the seed
+    /// to replay.
     #[command(verbatim_doc_comment)]
     FuzzHost {
         /// How long to fuzz

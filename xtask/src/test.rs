@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::build::build;
+use crate::build::{async_component_path, build};
 use crate::js::{transpile, transpile_composed};
 use crate::util::{
     cargo, ensure_wasmtime_cli, ensure_wkg, js_dir, run, workspace_root, Result, WASIP2_TARGET,
@@ -80,10 +80,11 @@ fn run_steps(steps: &mut Steps) -> Result {
     ]))?;
     step("composition: the pulled memkit plugged into examples/record-check, record-service (0.3 and 0.2) and python-guest");
     let composed_record_check = compose::compose_built(&registry::pulled_dir())?;
-    step("host tests in wasmtime (memkit, and the compositions)");
+    step("host tests in wasmtime (memkit, memkit-async's streams, and the compositions)");
     run(cargo()
         .args(["test", "--release", "--package", "host-test"])
-        .env("MEMKIT_WASM", &component))?;
+        .env("MEMKIT_WASM", &component)
+        .env("MEMKIT_ASYNC_WASM", async_component_path()))?;
     step("Python host (wasmtime-py, pytest)");
     run(Command::new(python::tool("python"))
         .args(["-m", "pytest", "-q", "examples/python-host"])

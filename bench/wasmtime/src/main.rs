@@ -12,7 +12,10 @@
 //!    `Config` knobs that could change it;
 //! 4. instantiation, plain and pooled, against a floor component;
 //! 5. digests: each algorithm of `checksums` over 16 MiB, against native with and without
-//!    SHA-NI (it builds `bench/native-digests` for the latter, see `digests`).
+//!    SHA-NI (it builds `bench/native-digests` for the latter, see `digests`);
+//! 6. stream throughput: `memkit-async.wasm`'s `streams` functions over a 64 MiB input
+//!    against the same work fed in 64 KiB pieces (`target/memkit-async.wasm`, or
+//!    `$MEMKIT_ASYNC_WASM`).
 //!
 //! Every time is the median of `--rounds` (default 7) interleaved rounds, each round's time
 //! the median of 5 batches sized to about 20 ms; the range is the fastest and slowest round.
@@ -27,6 +30,7 @@ mod digests;
 mod instantiate;
 mod jobs;
 mod measure;
+mod streams;
 
 use std::path::Path;
 use std::process::Command;
@@ -38,18 +42,19 @@ use measure::Timer;
 type Section = fn(&Timer, usize) -> wasmtime::Result<()>;
 
 /// The sections by name, in the order they run.
-const SECTIONS: [(&str, Section); 5] = [
+const SECTIONS: [(&str, Section); 6] = [
     ("jobs", jobs::run),
     ("bulk", bulk::run),
     ("calls", calls::run),
     ("instantiate", instantiate::run),
     ("digests", digests::run),
+    ("streams", streams::run),
 ];
 
 fn usage() -> String {
     let names: Vec<&str> = SECTIONS.iter().map(|(name, _)| *name).collect();
     format!(
-        "usage: memkit-bench-wasmtime [--rounds N] [--smoke] [--only SECTION | --skip SECTION]\n\
+        "usage: memkit-bench-wasmtime [--rounds N] [--smoke] [--only SECTION | --skip SECTION...]\n\
          SECTION: {}",
         names.join(", ")
     )
@@ -60,7 +65,7 @@ fn main() -> wasmtime::Result<()> {
     let mut smoke = false;
     let mut rounds = 7;
     let mut only: Option<String> = None;
-    let mut skip: Option<String> = None;
+    let mut skip: Vec<String> = Vec::new();
     let section_arg = |arg: &str, value: Option<String>| {
         value
             .filter(|s| SECTIONS.iter().any(|(name, _)| name == s))
@@ -78,7 +83,7 @@ fn main() -> wasmtime::Result<()> {
                     .ok_or_else(|| wasmtime::format_err!("--rounds takes a positive number"))?;
             }
             "--only" => only = Some(section_arg("--only", args.next())?),
-            "--skip" => skip = Some(section_arg("--skip", args.next())?),
+            "--skip" => skip.push(section_arg("--skip", args.next())?),
             "-h" | "--help" => {
                 println!("{}", usage());
                 return Ok(());
@@ -97,7 +102,7 @@ fn main() -> wasmtime::Result<()> {
 
     environment(rounds, smoke);
     for (name, run) in SECTIONS {
-        if only.as_deref().is_none_or(|only| only == name) && skip.as_deref() != Some(name) {
+        if only.as_deref().is_none_or(|only| only == name) && !skip.iter().any(|s| s == name) {
             run(&timer, rounds)?;
         }
     }
@@ -133,6 +138,8 @@ fn environment(rounds: usize, smoke: bool) {
         .unwrap_or_else(|| "rustc: not found".into());
     let component = host_test::component_path();
     let size = std::fs::metadata(&component).map_or(0, |m| m.len());
+    let async_component = host_test::World::MemkitAsync.component_path();
+    let async_size = std::fs::metadata(&async_component).map_or(0, |m| m.len());
 
     println!(
         "- CPU: {cpu}, {threads} hardware threads available to this process; load average at \
@@ -145,8 +152,10 @@ fn environment(rounds: usize, smoke: bool) {
     );
     println!(
         "- component: {} ({size} bytes; wasm32 + simd128, LTO, `cargo xtask build`); native: the \
-         memkit rlib, release profile, this host's baseline target features",
-        component.display()
+         memkit rlib, release profile, this host's baseline target features; the streams \
+         section: {} ({async_size} bytes)",
+        component.display(),
+        async_component.display()
     );
     if smoke {
         println!("- --smoke: tiny inputs, one call per measurement; checks agreement, not speed\n");

@@ -1,26 +1,31 @@
-//! `fuzz-host <seconds> [first-seed]`: runs the stateful driver (`host_test::stateful`) over
-//! seeds `first-seed`, `first-seed + 1`, … for that long, printing progress about once a second
-//! and a summary. Exits non-zero on a finding, with the seed that replays it. Without a first
+//! `fuzz-host [--world memkit|memkit-async] <seconds> [first-seed]`: runs the stateful driver
+//! (`host_test::stateful`) on the world's component (`memkit` unless told) over seeds
+//! `first-seed`, `first-seed + 1`, … for that long, printing progress about once a second and
+//! a summary. Exits non-zero on a finding, with the command that replays it. Without a first
 //! seed it starts from one taken from the clock, so that each run explores new seeds.
 
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use host_test::stateful::{fuzz, Report, Settings};
+use host_test::World;
 
 /// Operations of one seed: long enough to reach deep states, short enough that many seeds run.
 const OPERATIONS_PER_SEED: u64 = 20_000;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let (seconds, first_seed) = match parse(&args) {
+    let (world, seconds, first_seed) = match parse(&args) {
         Ok(parsed) => parsed,
         Err(why) => {
-            eprintln!("fuzz-host: {why}\nusage: fuzz-host <seconds> [first-seed]");
+            eprintln!(
+                "fuzz-host: {why}\nusage: fuzz-host [--world memkit|memkit-async] <seconds> [first-seed]"
+            );
             return ExitCode::from(2);
         }
     };
     let settings = Settings {
+        world,
         first_seed,
         seeds: u64::MAX,
         budget: Duration::from_secs(seconds),
@@ -28,14 +33,15 @@ fn main() -> ExitCode {
     };
     println!(
         "fuzz-host: {} for {seconds} s from seed {first_seed}, {OPERATIONS_PER_SEED} operations a seed",
-        host_test::component_path().display()
+        world.component_path().display()
     );
     let report = fuzz(&settings, &mut |report| println!("{}", progress(report)));
     println!("\n{report}");
     if let Some(finding) = report.findings.first() {
         println!("FINDING\n{finding}");
         println!(
-            "replay: cargo run --release -p host-test --bin fuzz-host -- {seconds} {}",
+            "replay: cargo run --release -p host-test --bin fuzz-host -- --world {} {seconds} {}",
+            world.name(),
             finding.seed
         );
         return ExitCode::FAILURE;
@@ -48,7 +54,17 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn parse(args: &[String]) -> Result<(u64, u64), String> {
+fn parse(args: &[String]) -> Result<(World, u64, u64), String> {
+    let (world, args) = match args {
+        [flag, name, rest @ ..] if flag == "--world" => {
+            let world = World::ALL
+                .into_iter()
+                .find(|world| world.name() == name)
+                .ok_or_else(|| format!("no world named {name:?}"))?;
+            (world, rest)
+        }
+        _ => (World::Memkit, args),
+    };
     let seconds = match args.first() {
         Some(s) => s
             .parse()
@@ -66,7 +82,7 @@ fn parse(args: &[String]) -> Result<(u64, u64), String> {
     if args.len() > 2 {
         return Err(format!("unexpected arguments: {:?}", &args[2..]));
     }
-    Ok((seconds, first_seed))
+    Ok((world, seconds, first_seed))
 }
 
 fn progress(report: &Report) -> String {

@@ -18,12 +18,12 @@ use crate::{crc32c, Error};
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct RecordModel {
     kind: ChecksumKind,
-    header: [u8; 16],
-    payload: Vec<u8>,
+    pub(super) header: [u8; 16],
+    pub(super) payload: Vec<u8>,
 }
 
 impl RecordModel {
-    fn new(kind: ChecksumKind) -> Self {
+    pub(super) fn new(kind: ChecksumKind) -> Self {
         Self {
             kind,
             header: [0; 16],
@@ -36,7 +36,7 @@ impl RecordModel {
     }
 
     /// `header | payload-len u32 LE | payload | checksum u32 LE`.
-    fn frame(&self) -> Vec<u8> {
+    pub(super) fn frame(&self) -> Vec<u8> {
         let mut frame = Vec::with_capacity(24 + self.payload.len());
         frame.extend_from_slice(&self.header);
         frame.extend_from_slice(&(self.payload.len() as u32).to_le_bytes());
@@ -166,7 +166,7 @@ impl Refusal for DecodeError {
     }
 }
 
-fn checksum_kind(rng: &mut Rng) -> ChecksumKind {
+pub(super) fn checksum_kind(rng: &mut Rng) -> ChecksumKind {
     if rng.bool() {
         ChecksumKind::Sum32
     } else {

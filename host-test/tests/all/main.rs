@@ -14,5 +14,6 @@ mod pressure;
 mod readme;
 mod records;
 mod stateful;
+mod streams;
 mod tenants;
 mod text;
