@@ -104,6 +104,18 @@ impl Own for ResourceAny {
     }
 }
 
+/// Every `checksums.algorithm`, in WIT order.
+pub const ALGORITHMS: [exports::memkit::core::checksums::Algorithm; 5] = {
+    use exports::memkit::core::checksums::Algorithm;
+    [
+        Algorithm::Crc32,
+        Algorithm::Crc32c,
+        Algorithm::Crc64Nvme,
+        Algorithm::Sha256,
+        Algorithm::Md5,
+    ]
+};
+
 /// CRC-32C computed bit by bit on the host: a reference independent of the component's
 /// table-driven implementation, as an uploader would compute it.
 pub fn crc32c(data: &[u8]) -> u32 {

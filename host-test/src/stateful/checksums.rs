@@ -6,14 +6,8 @@ use memkit::checksums as core;
 use super::{pick, show_bytes, Interface, Live, Operation, Resource, Run, Step, MAX_LIVE};
 use crate::exports::memkit::core::checksums::Algorithm;
 use crate::Error;
+use crate::ALGORITHMS as ALL;
 
-const ALL: [Algorithm; 5] = [
-    Algorithm::Crc32,
-    Algorithm::Crc32c,
-    Algorithm::Crc64Nvme,
-    Algorithm::Sha256,
-    Algorithm::Md5,
-];
 
 /// The core's algorithm for the bindings' one.
 pub(super) fn native(algorithm: Algorithm) -> core::Algorithm {

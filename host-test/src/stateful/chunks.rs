@@ -182,6 +182,30 @@ impl AssemblerModel {
     }
 }
 
+/// What `create` or `create-checked` answers for `total` (with an expected digest of the right
+/// length).
+fn create_answer(total: u32) -> Result<(), Error> {
+    if total > MAX_TOTAL_SIZE {
+        Err(Error::TooLarge(LimitExceeded {
+            requested: total,
+            limit: MAX_TOTAL_SIZE,
+        }))
+    } else if total as usize > MEMORY_LIMIT {
+        Err(Error::OutOfMemory(total))
+    } else {
+        Ok(())
+    }
+}
+
+/// The state of an assembler a creation answered `want` for.
+fn created_state(want: &Result<(), Error>) -> AssemblerState {
+    if want.is_ok() {
+        AssemblerState::Open
+    } else {
+        AssemblerState::Finished // unused: no handle is made
+    }
+}
+
 /// The digest an assembler is created with.
 enum DigestChoice {
     None,
@@ -245,21 +269,8 @@ impl Run {
             3..=7 => DigestChoice::OfPlan(Algorithm::Crc32c),
             _ => DigestChoice::Wrong(Algorithm::Crc32c, self.rng.u32(..).to_be_bytes().to_vec()),
         };
-        let want = if total > MAX_TOTAL_SIZE {
-            Err(Error::TooLarge(LimitExceeded {
-                requested: total,
-                limit: MAX_TOTAL_SIZE,
-            }))
-        } else if total as usize > MEMORY_LIMIT {
-            Err(Error::OutOfMemory(total))
-        } else {
-            Ok(())
-        };
-        let state = if want.is_ok() {
-            AssemblerState::Open
-        } else {
-            AssemblerState::Finished // unused: no handle is made
-        };
+        let want = create_answer(total);
+        let state = created_state(&want);
         let model = AssemblerModel::new(&mut self.rng, total, crc, state);
         let expected = model.expected_crc32c();
         self.begin(format!("chunk-assembler.create({total}, {expected:?})"));
@@ -291,23 +302,12 @@ impl Run {
                 (DigestChoice::Wrong(algorithm, vec![0; wrong]), wrong == len)
             }
         };
-        let want = if !right_length {
+        let want = if right_length {
+            create_answer(total)
+        } else {
             Err(Error::Invalid("expected digest: ".into()))
-        } else if total > MAX_TOTAL_SIZE {
-            Err(Error::TooLarge(LimitExceeded {
-                requested: total,
-                limit: MAX_TOTAL_SIZE,
-            }))
-        } else if total as usize > MEMORY_LIMIT {
-            Err(Error::OutOfMemory(total))
-        } else {
-            Ok(())
         };
-        let state = if want.is_ok() {
-            AssemblerState::Open
-        } else {
-            AssemblerState::Finished // unused: no handle is made
-        };
+        let state = created_state(&want);
         let model = AssemblerModel::new(&mut self.rng, total, choice, state);
         let expected = model.expected.clone().expect("a digest");
         self.begin(format!(

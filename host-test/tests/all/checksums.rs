@@ -2,15 +2,8 @@
 //! state restored in another instance, and parts checked on arrival by a chunk assembler.
 
 use host_test::exports::memkit::core::checksums::{Algorithm, ExpectedDigest};
+use host_test::ALGORITHMS as ALL;
 use host_test::{crc32c, Error, Host, Own};
-
-const ALL: [Algorithm; 5] = [
-    Algorithm::Crc32,
-    Algorithm::Crc32c,
-    Algorithm::Crc64Nvme,
-    Algorithm::Sha256,
-    Algorithm::Md5,
-];
 
 fn hex(digest: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
