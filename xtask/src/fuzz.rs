@@ -18,9 +18,30 @@ fn fuzz_targets() -> Result<Vec<String>> {
     Ok(targets)
 }
 
+/// The minor version of `rustc --version`'s output (`rustc 1.101.0-nightly (…)` → 101).
+fn rustc_minor(version: &str) -> Option<u32> {
+    version
+        .split_whitespace()
+        .nth(1)?
+        .split('.')
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+/// The minor version of the workspace's `rust-version` (`"1.99"` → 99).
+fn workspace_rust_version() -> Result<u32> {
+    let manifest = std::fs::read_to_string(workspace_root().join("Cargo.toml"))?;
+    manifest
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("rust-version = \""))
+        .and_then(|rest| rest.trim_end_matches('"').split('.').nth(1)?.parse().ok())
+        .ok_or_else(|| "no rust-version in the workspace's Cargo.toml".into())
+}
+
 /// Runs each fuzz target for `seconds` with cargo-fuzz (nightly, AddressSanitizer),
-/// installing cargo-fuzz and the nightly toolchain when missing, and prints how many
-/// executions each ran.
+/// installing cargo-fuzz, and the nightly toolchain when it is missing or older than the
+/// workspace's `rust-version`, and prints how many executions each ran.
 pub fn fuzz(seconds: u32) -> Result {
     // The rustup proxy, not `$CARGO`: only the proxy understands `+nightly`.
     let rustup_cargo = || {
@@ -28,17 +49,23 @@ pub fn fuzz(seconds: u32) -> Result {
         command.current_dir(workspace_root());
         command
     };
-    let has_nightly = Command::new("rustup")
+    // A nightly older than the workspace's `rust-version` cannot build memkit: install (or
+    // update to) the current one then.
+    let nightly = Command::new("rustup")
         .args(["run", "nightly", "rustc", "--version"])
         .output()
-        .is_ok_and(|out| out.status.success());
-    if !has_nightly {
+        .ok()
+        .filter(|out| out.status.success())
+        .map(|out| String::from_utf8_lossy(&out.stdout).into_owned());
+    let required = workspace_rust_version()?;
+    if nightly.as_deref().and_then(rustc_minor) < Some(required) {
         run(Command::new("rustup").args([
             "toolchain",
             "install",
             "nightly",
             "--profile",
             "minimal",
+            "--no-self-update",
         ]))?;
     }
     let has_cargo_fuzz = rustup_cargo()
@@ -72,6 +99,19 @@ pub fn fuzz(seconds: u32) -> Result {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn versions_are_read_as_their_minor_number() {
+        assert_eq!(
+            rustc_minor("rustc 1.97.0-nightly (abc 2026-01-01)"),
+            Some(97)
+        );
+        assert_eq!(rustc_minor("rustc 1.101.0-nightly"), Some(101));
+        assert_eq!(rustc_minor("garbage"), None);
+        assert!(workspace_rust_version().unwrap() >= 99);
+        // A missing nightly compares below any requirement.
+        assert!(None < Some(workspace_rust_version().unwrap()));
+    }
 
     #[test]
     fn every_target_file_is_a_bin_of_the_fuzz_crate() {
