@@ -5,7 +5,7 @@
 // test/bundlers/package.json (`cargo xtask js` installs them). The commands are README's.
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -14,21 +14,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from '../scripts/serve.mjs';
+import { run } from './helpers.mjs';
 
 const jsDir = fileURLToPath(new URL('..', import.meta.url));
 const bin = (name) => fileURLToPath(new URL(`./bundlers/node_modules/.bin/${name}`, import.meta.url));
 let project, browser, devServer;
 const servers = [];
-
-/** Runs a command in `cwd`; a failure's message carries what it printed. */
-function run(command, args, cwd) {
-  try {
-    return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (error) {
-    error.message += `\n${error.stdout}${error.stderr}`;
-    throw error;
-  }
-}
 
 // One app for every bundler: memkit's buffers, a checksum, and the streams module (which
 // imports the glue too, so a second copy of memkit would show as a second instance).

@@ -1,5 +1,6 @@
 // Shared by the Node tests: error assertions and a leak guard over memory.info().
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { memory, records } from 'memkit';
 
 /** Asserts that `fn` throws jco's ComponentError whose payload has `tag` (and `val`, if given). */
@@ -43,4 +44,14 @@ export function serializedRecords(payloads, { kind = 'crc32c', header } = {}) {
     record[Symbol.dispose]();
     return frame;
   }));
+}
+
+/** Runs a command in `cwd`; a failure's message carries what it printed. */
+export function run(command, args, cwd) {
+  try {
+    return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    error.message += `\n${error.stdout}${error.stderr}`;
+    throw error;
+  }
 }

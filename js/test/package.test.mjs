@@ -3,27 +3,17 @@
 // a small TypeScript user file type-checked against its types with `tsc --noEmit`.
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { run } from './helpers.mjs';
 
 const jsDir = fileURLToPath(new URL('..', import.meta.url));
 const tsc = join(jsDir, 'node_modules/typescript/bin/tsc');
 const manifest = JSON.parse(readFileSync(join(jsDir, 'package.json'), 'utf8'));
 let project;
 let packedFiles;
-
-/** Runs a command in `cwd`; a failure's message carries what it printed. */
-function run(command, args, cwd) {
-  try {
-    return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (error) {
-    error.message += `\n${error.stdout}${error.stderr}`;
-    throw error;
-  }
-}
 
 before(() => {
   project = mkdtempSync(join(tmpdir(), 'memkit-user-'));

@@ -179,21 +179,25 @@ const WASMTIME_CLI_VERSION: &str = "50.0.1";
 const WASMTIME_CLI_FEATURES: &str =
     "run,serve,cranelift,component-model-async,pooling-allocator,parallel-compilation";
 
+/// Whether `tool --version` runs and names `version` as its second word (`wasmtime 50.0.1`,
+/// `wkg 0.16.1`): a tool cargo installed, found on the PATH.
+fn has_version(tool: &str, version: &str) -> bool {
+    Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok_and(|out| {
+            String::from_utf8_lossy(&out.stdout)
+                .split_whitespace()
+                .nth(1)
+                == Some(version)
+        })
+}
+
 /// Installs `wasmtime` (for `wasmtime serve`) with `cargo install --locked` when the one on the PATH is
 /// missing or another version. It lands in cargo's bin directory, outside the project, so
 /// later clones find it.
 pub fn ensure_wasmtime_cli() -> Result {
-    let installed = Command::new("wasmtime")
-        .arg("--version")
-        .output()
-        .map(|out| {
-            String::from_utf8_lossy(&out.stdout)
-                .split_whitespace()
-                .nth(1)
-                .is_some_and(|version| version == WASMTIME_CLI_VERSION)
-        })
-        .unwrap_or(false);
-    if !installed {
+    if !has_version("wasmtime", WASMTIME_CLI_VERSION) {
         eprintln!(
             "xtask: installing wasmtime-cli {WASMTIME_CLI_VERSION} for `wasmtime serve` \
              (about 10 minutes on 2 cores, once)"
@@ -216,17 +220,7 @@ const WKG_VERSION: &str = "0.16.1";
 /// Installs `wkg` with `cargo install --locked` when the one on the PATH is missing or another
 /// version (about 5 minutes on 2 cores, once), into cargo's bin directory like wasmtime-cli.
 pub fn ensure_wkg() -> Result {
-    let installed = Command::new("wkg")
-        .arg("--version")
-        .output()
-        .map(|out| {
-            String::from_utf8_lossy(&out.stdout)
-                .split_whitespace()
-                .nth(1)
-                .is_some_and(|version| version == WKG_VERSION)
-        })
-        .unwrap_or(false);
-    if !installed {
+    if !has_version("wkg", WKG_VERSION) {
         eprintln!("xtask: installing wkg {WKG_VERSION} (about 5 minutes on 2 cores, once)");
         run(cargo().args(["install", "--locked", &format!("wkg@{WKG_VERSION}")]))?;
     }
