@@ -2,8 +2,8 @@
 //! `Store` per tenant instantiated from wasmtime's pooling allocator, each capped in memory
 //! (`StoreLimits`) and in time (fuel), so one tenant cannot take another's memory or CPU and a
 //! trap ends only the tenant that caused it. A tenant looks up memkit's functions one
-//! interface at a time, at the interface's first use: in wasmtime 50 looking up all 74
-//! exports of a new instance (bindgen's `MemkitPre::instantiate`) costs more than the
+//! interface at a time, at the interface's first use: in wasmtime 50 looking up every
+//! export of a new instance (bindgen's `MemkitPre::instantiate`) costs more than the
 //! instance itself (BENCHMARKS.md, "Where pooled instantiation goes").
 
 use std::cell::OnceCell;

@@ -64,7 +64,7 @@ fn ensure_wasm_bindgen_cli() -> Result {
     }
     eprintln!(
         "xtask: installing wasm-bindgen-cli {WASM_BINDGEN_VERSION} for the baseline \
-         (about 4 minutes on 2 cores, once)"
+         (once; BENCHMARKS.md, \"First run\")"
     );
     run(cargo().args([
         "install",

@@ -8,7 +8,9 @@ use std::process::{Command, Stdio};
 
 use crate::build::{async_component_path, component_path};
 use crate::js::{ensure_npm_packages, js};
-use crate::util::{cargo, ensure_wasmtime_cli, js_dir, run, workspace_root, Result};
+use crate::util::{
+    cargo, ensure_wasmtime_cli, js_dir, replace_between, run, workspace_root, Result,
+};
 use crate::{baseline, compose};
 
 /// Rounds of the side-by-side harnesses: enough for stable medians of round medians, about a
@@ -62,7 +64,12 @@ pub fn bench(digests_only: bool) -> Result {
     let path = root.join("BENCHMARKS.md");
     let mut text = std::fs::read_to_string(&path)?;
     for (marker, table) in &tables {
-        text = replace_between(&text, marker, &format!("{heading}\n\n{table}"))?;
+        text = replace_between(
+            &text,
+            &format!("bench:{marker}"),
+            &format!("{heading}\n\n{table}"),
+        )
+        .map_err(|e| format!("BENCHMARKS.md: {e}"))?;
     }
     std::fs::write(&path, text)?;
     eprintln!(
@@ -174,41 +181,4 @@ fn cpu_model() -> String {
                 .map(|rest| rest.trim_start_matches([' ', '\t', ':']).to_string())
         })
         .unwrap_or_else(|| "an unknown CPU".into())
-}
-
-/// `text` with what lies between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->` replaced.
-fn replace_between(text: &str, name: &str, body: &str) -> Result<String> {
-    let (open, close) = (
-        format!("<!-- bench:{name} -->"),
-        format!("<!-- /bench:{name} -->"),
-    );
-    let start = text
-        .find(&open)
-        .ok_or_else(|| format!("BENCHMARKS.md has no `{open}` marker"))?
-        + open.len();
-    let end = text[start..]
-        .find(&close)
-        .ok_or_else(|| format!("BENCHMARKS.md has no `{close}` marker"))?
-        + start;
-    Ok(format!(
-        "{}\n{}\n{}",
-        &text[..start],
-        body.trim(),
-        &text[end..]
-    ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::replace_between;
-
-    #[test]
-    fn replaces_only_between_its_markers() {
-        let text = "a\n<!-- bench:x -->\nold\n<!-- /bench:x -->\nb\n";
-        assert_eq!(
-            replace_between(text, "x", "new\n").unwrap(),
-            "a\n<!-- bench:x -->\nnew\n<!-- /bench:x -->\nb\n"
-        );
-        assert!(replace_between(text, "y", "new").is_err());
-    }
 }

@@ -6,6 +6,7 @@
 
 use std::path::PathBuf;
 
+use crate::figures::Figures;
 use crate::publish::PackageMetadata;
 use crate::util::{cargo, run, target_dir, Result, WASM_TARGET};
 
@@ -71,6 +72,20 @@ pub fn build_world(world: World) -> Result<PathBuf> {
     if world == World::MemkitAsync {
         command.args(["--features", "memkit-async"]);
     }
+    // Panic locations name the source files of the crates.io dependencies by their path under
+    // cargo's home: without this, the component's bytes (and the figures in the docs) would
+    // depend on where CARGO_HOME lies. Appended to `.cargo/config.toml`'s rustflags.
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
+        .ok_or("neither CARGO_HOME nor HOME is set")?;
+    command.args([
+        "--config",
+        &format!(
+            "target.{WASM_TARGET}.rustflags=[\"--remap-path-prefix={}=/cargo\"]",
+            cargo_home.display()
+        ),
+    ]);
     run(&mut command)?;
     // Both builds write the same file: it is read at once, before the other build runs.
     let module_path = target_dir()
@@ -85,11 +100,13 @@ pub fn build_world(world: World) -> Result<PathBuf> {
     surface.require_no_imports(&format!("the {} component", world.name()))?;
     let path = world.component_path();
     std::fs::write(&path, &component)?;
+    let figures = Figures::of(&component)?;
     eprintln!(
-        "xtask: wrote {} ({:.1} KiB, core module {:.1} KiB), imports: none, exports: {}",
+        "xtask: wrote {} ({:.1} KiB; memkit's core module in it {:.1} KiB), imports: none, \
+         exports: {}",
         path.display(),
-        component.len() as f64 / 1024.0,
-        module.len() as f64 / 1024.0,
+        figures.component_bytes as f64 / 1024.0,
+        figures.core_module_bytes as f64 / 1024.0,
         surface.exports.join(", ")
     );
     Ok(path)

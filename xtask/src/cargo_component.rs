@@ -36,15 +36,18 @@ pub fn cargo_component() -> Result {
         .join("memkit.wasm");
     let component = std::fs::read(&built)?;
     let surface = component_surface(&component)?;
-    let expected = component_surface(&std::fs::read(build()?)?)?;
+    let ours = std::fs::read(build()?)?;
+    let expected = component_surface(&ours)?;
     surface.require_no_imports("cargo component's build")?;
     if surface.exports != expected.exports {
         return Err(format!("cargo component built other exports: {:?}", surface.exports).into());
     }
     eprintln!(
-        "xtask: cargo component wrote {} ({:.1} KiB), imports: none, the same exports",
+        "xtask: cargo component wrote {} ({:.1} KiB; `cargo xtask build`'s: {:.1} KiB), \
+         imports: none, the same exports",
         built.display(),
-        component.len() as f64 / 1024.0
+        component.len() as f64 / 1024.0,
+        ours.len() as f64 / 1024.0
     );
     // The streams tests run on `cargo xtask build`'s memkit-async: cargo-component builds the
     // `memkit` world only.

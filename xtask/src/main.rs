@@ -19,6 +19,8 @@ mod build;
 mod cargo_component;
 mod compose;
 mod demo;
+mod figures;
+mod fresh_copy;
 mod fuzz;
 mod fuzz_host;
 mod jco_glue;
@@ -51,22 +53,36 @@ struct Xtask {
 #[derive(Subcommand)]
 enum Task {
     /// Build the components into target/memkit.wasm and target/memkit-async.wasm (zero imports, validated)
+    ///
+    /// Then writes their figures (sizes, memory at start, data, exported functions) into
+    /// BENCHMARKS.md, "Build figures"; `cargo xtask test` fails when those are stale.
+    #[command(verbatim_doc_comment)]
     Build,
-    /// Build, then run the article's demo sections in wasmtime
+    /// Build memkit.wasm, then run the article's demo sections in wasmtime
     Demo,
     /// Every check, from fmt and clippy to the Node and browser tests
     ///
-    /// In order: fmt, component build, a local OCI registry (memkit published to it, the
-    /// examples' WIT fetched and the components pulled from it with wkg, a second publish of
-    /// the same version refused, a newer version resolved; stopped after), clippy (native and
-    /// wasm), native core tests (and xtask's own, with memkit-bindings' packaging and doc
-    /// example), composition (with the pulled components), host tests in wasmtime (memkit and
-    /// the compositions), pytest over the Python host, the JS package (jco), Node and browser
-    /// tests (and both builds of the composed record-service under `wasmtime serve`). Installs
-    /// what is missing: the rustup targets, wkg, docker-registry, the npm packages, chromium,
-    /// the Python tools and wasmtime-cli.
+    /// In order: fmt, component build (its figures in BENCHMARKS.md checked), the demo built
+    /// and run from a copy of the repository without its ignored files, a local OCI registry
+    /// (memkit published to it, the examples' WIT fetched and the components pulled from it
+    /// with wkg, a second publish of the same version refused, a newer version resolved;
+    /// stopped after), clippy (native and wasm), native core tests (and xtask's own, with
+    /// memkit-bindings' packaging and doc example), composition (with the pulled components),
+    /// host tests in wasmtime (memkit and the compositions), pytest over the Python host, the
+    /// JS package (jco), Node and browser tests (and both builds of the composed
+    /// record-service under `wasmtime serve`). Installs what is missing: the rustup targets,
+    /// wkg, docker-registry, the npm packages, chromium, the Python tools and wasmtime-cli.
+    ///
+    /// With --quick, the loop for a change to the component: fmt, component build (its
+    /// figures written into BENCHMARKS.md, not checked), clippy (native, and memkit for wasm), the native tests of memkit and xtask,
+    /// and the host tests of the component in wasmtime (without the compositions); then it
+    /// names what it left out.
     #[command(verbatim_doc_comment)]
-    Test,
+    Test {
+        /// Only the quick loop (a few minutes warm); the full command is what CI runs
+        #[arg(long)]
+        quick: bool,
+    },
     /// Transpile the component with jco into js/dist and pack the npm package
     ///
     /// js/dist gets the glue (patched) and every file of js/src, and is copied into web/memkit
@@ -95,13 +111,13 @@ enum Task {
     /// Build the article's wasm-bindgen module, the benchmark's yardstick, into target/baseline/pkg
     ///
     /// Installs the wasm-bindgen-cli that bench/baseline's wasm-bindgen pin needs when it is
-    /// missing (about 4 minutes, once).
+    /// missing (once; BENCHMARKS.md, "First run", gives how long the installs take).
     #[command(verbatim_doc_comment)]
     Baseline,
     /// The alternative build, with cargo-component, checked like `build` (not in `test`)
     ///
     /// `cargo component build --release` of memkit (installs the pinned cargo-component when
-    /// missing, about 5 minutes), checked like `build` (no imports, the same exports) and run
+    /// missing, once), checked like `build` (no imports, the same exports) and run
     /// through the host tests.
     #[command(verbatim_doc_comment)]
     CargoComponent,
@@ -156,9 +172,9 @@ fn main() -> ExitCode {
     let task = Xtask::parse().task;
     let started = Instant::now();
     let result = util::ensure_toolchain_file().and_then(|()| match task {
-        Task::Build => build::build().map(drop),
+        Task::Build => build::build().and_then(|_| figures::write()),
         Task::Demo => demo::demo(),
-        Task::Test => test::test(),
+        Task::Test { quick } => test::test(quick),
         Task::Js => js::js(),
         Task::Serve { port } => serve::serve(port),
         Task::Bench { digests } => bench::bench(digests),
@@ -222,6 +238,11 @@ mod tests {
             Ok(Task::CargoComponent)
         ));
         assert!(matches!(task(&["baseline"]), Ok(Task::Baseline)));
+        assert!(matches!(task(&["test"]), Ok(Task::Test { quick: false })));
+        assert!(matches!(
+            task(&["test", "--quick"]),
+            Ok(Task::Test { quick: true })
+        ));
         assert_eq!(
             task(&["fuzz", "a minute"]).err(),
             Some(clap::error::ErrorKind::ValueValidation)

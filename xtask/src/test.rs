@@ -1,6 +1,6 @@
 //! `cargo xtask test`: every check, in order, stopping at the first failure.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -10,24 +10,88 @@ use crate::util::{
     cargo, ensure_wasmtime_cli, ensure_wkg, js_dir, run, workspace_root, Result, WASIP2_TARGET,
     WASM_TARGET,
 };
-use crate::{bench, compose, python, registry};
+use crate::{bench, compose, figures, fresh_copy, python, registry};
 
-pub fn test() -> Result {
+pub fn test(quick: bool) -> Result {
     let mut steps = Steps::default();
-    let result = run_steps(&mut steps);
+    let result = if quick {
+        run_quick_steps(&mut steps)
+    } else {
+        run_steps(&mut steps)
+    };
     steps.finish();
+    if quick && result.is_ok() {
+        eprintln!(
+            "xtask: the quick loop leaves out the fresh-copy demo, the registry, the \
+             compositions and their host tests, clippy of the examples, memkit-bindings' \
+             tests, pytest, jco and the Node and browser tests, `wasmtime serve` and the \
+             benchmark smoke: `cargo xtask test` runs them all (as CI does)"
+        );
+    }
     result
+}
+
+/// The loop for a change to the component: what checks memkit itself, nothing that needs the
+/// registry, the examples or JavaScript.
+fn run_quick_steps(steps: &mut Steps) -> Result {
+    let mut step = |name: &'static str| steps.start(name);
+    step("format");
+    format()?;
+    // A change to the component changes its figures: the quick loop writes them (commit them
+    // with the change), the full command checks them.
+    step("component build (and its figures written into BENCHMARKS.md)");
+    let component = build()?;
+    figures::write()?;
+    step("clippy (native, and memkit for wasm)");
+    clippy_native()?;
+    run(cargo()
+        .args(["clippy", "--package", "memkit", "--target", WASM_TARGET])
+        .args(DENY_WARNINGS))?;
+    step("native core tests (and xtask's own)");
+    run(cargo().args(["test", "--package", "memkit", "--package", "xtask"]))?;
+    step("host tests in wasmtime (memkit, memkit-async's streams; not the compositions)");
+    host_tests(&component, &["--", "--skip", "composed::"])
+}
+
+const DENY_WARNINGS: [&str; 3] = ["--", "-D", "warnings"];
+
+fn format() -> Result {
+    run(cargo().args(["fmt", "--all", "--", "--check"]))
+}
+
+/// Builds both components and fails when BENCHMARKS.md's figures of them are stale.
+fn build_and_check_figures() -> Result<PathBuf> {
+    let component = build()?;
+    figures::check()?;
+    Ok(component)
+}
+
+fn clippy_native() -> Result {
+    run(cargo()
+        .args(["clippy", "--workspace", "--all-targets"])
+        .args(DENY_WARNINGS))
+}
+
+/// host-test's tests against the components `build` wrote; `extra` goes to `cargo test`.
+fn host_tests(component: &Path, extra: &[&str]) -> Result {
+    run(cargo()
+        .args(["test", "--release", "--package", "host-test"])
+        .args(extra)
+        .env("MEMKIT_WASM", component)
+        .env("MEMKIT_ASYNC_WASM", async_component_path()))
 }
 
 /// The steps in order; `step` starts the next one (and ends the one before).
 fn run_steps(steps: &mut Steps) -> Result {
     let mut step = |name: &'static str| steps.start(name);
     step("format");
-    run(cargo().args(["fmt", "--all", "--", "--check"]))?;
+    format()?;
+    step("component build (and its figures in BENCHMARKS.md)");
+    let component = build_and_check_figures()?;
+    step("the demo, built and run from a copy of the repository without its ignored files");
+    fresh_copy::demo(&component)?;
     step("wkg (installed when missing)");
     ensure_wkg()?;
-    step("component build");
-    let component = build()?;
     // Before anything compiles the examples: their WIT dependencies come from the registry.
     step(
         "registry: publish, the examples' WIT fetched and the components pulled from it, versions",
@@ -36,38 +100,29 @@ fn run_steps(steps: &mut Steps) -> Result {
     registry::check_versions(&registry)?;
     drop(registry);
     step("clippy (native and wasm)");
-    run(cargo().args([
-        "clippy",
-        "--workspace",
-        "--all-targets",
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
-    run(cargo().args([
-        "clippy",
-        "--package",
-        "memkit",
-        "--package",
-        "record-check",
-        "--package",
-        "memkit-bindings",
-        "--target",
-        WASM_TARGET,
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
-    run(cargo().args([
-        "clippy",
-        "--package",
-        "record-service",
-        "--target",
-        WASIP2_TARGET,
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
+    clippy_native()?;
+    run(cargo()
+        .args([
+            "clippy",
+            "--package",
+            "memkit",
+            "--package",
+            "record-check",
+            "--package",
+            "memkit-bindings",
+            "--target",
+            WASM_TARGET,
+        ])
+        .args(DENY_WARNINGS))?;
+    run(cargo()
+        .args([
+            "clippy",
+            "--package",
+            "record-service",
+            "--target",
+            WASIP2_TARGET,
+        ])
+        .args(DENY_WARNINGS))?;
     step("native core tests (and xtask's own, memkit-bindings' packaging and doc example)");
     run(cargo().args([
         "test",
@@ -81,10 +136,7 @@ fn run_steps(steps: &mut Steps) -> Result {
     step("composition: the pulled memkit plugged into examples/record-check, record-service (0.3 and 0.2) and python-guest");
     let composed_record_check = compose::compose_built(&registry::pulled_dir())?;
     step("host tests in wasmtime (memkit, memkit-async's streams, and the compositions)");
-    run(cargo()
-        .args(["test", "--release", "--package", "host-test"])
-        .env("MEMKIT_WASM", &component)
-        .env("MEMKIT_ASYNC_WASM", async_component_path()))?;
+    host_tests(&component, &[])?;
     step("Python host (wasmtime-py, pytest)");
     run(Command::new(python::tool("python"))
         .args(["-m", "pytest", "-q", "examples/python-host"])

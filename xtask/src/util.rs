@@ -59,6 +59,37 @@ pub fn run(command: &mut Command) -> Result {
     Ok(())
 }
 
+/// `text` with what lies between `<!-- MARKER -->` and `<!-- /MARKER -->` replaced by `body`:
+/// how the tables that commands generate (`bench:node`, `build:figures`, …) live in the docs.
+pub fn replace_between(text: &str, marker: &str, body: &str) -> Result<String> {
+    let (start, end) = between(text, marker)?;
+    Ok(format!(
+        "{}\n{}\n{}",
+        &text[..start],
+        body.trim(),
+        &text[end..]
+    ))
+}
+
+/// What lies between `<!-- MARKER -->` and `<!-- /MARKER -->`, trimmed.
+pub fn text_between<'a>(text: &'a str, marker: &str) -> Result<&'a str> {
+    let (start, end) = between(text, marker)?;
+    Ok(text[start..end].trim())
+}
+
+fn between(text: &str, marker: &str) -> Result<(usize, usize)> {
+    let (open, close) = (format!("<!-- {marker} -->"), format!("<!-- /{marker} -->"));
+    let start = text
+        .find(&open)
+        .ok_or_else(|| format!("no `{open}` marker"))?
+        + open.len();
+    let end = text[start..]
+        .find(&close)
+        .ok_or_else(|| format!("no `{close}` marker"))?
+        + start;
+    Ok((start, end))
+}
+
 /// Copies the directory `from` into `to` (created when missing), recursively.
 pub fn copy_dir(from: &Path, to: &Path) -> Result {
     std::fs::create_dir_all(to)?;
@@ -166,16 +197,18 @@ pub fn ensure_toolchain_file() -> Result {
 }
 
 /// The wasmtime-cli that serves the composed record-service. 50.0.1 is the newest wasmtime-cli
-/// on crates.io: wasmtime's 50.0.2 and 50.0.3 patch releases published only the crates they
-/// changed, and 50.0.3's `wasmtime-internal-component-macro` is missing there, so the host
-/// tests use wasmtime 50.0.2. The CLI pins `wasmtime-environ =50.0.1`, which holds its
-/// wasmtime at 50.0.1 whatever cargo resolves, so it is installed `--locked`.
+/// on crates.io (checked 2026-12-07): wasmtime's 50.0.2 and 50.0.3 patch releases published
+/// only the crates they changed, and 51.0.0 published the runtime's crates but not the CLI (nor
+/// wasmtime-wasi). The host tests' wasmtime is 50.0.2: host-test/Cargo.toml says why. The CLI pins
+/// `wasmtime-environ =50.0.1`, which holds its wasmtime at 50.0.1 whatever cargo resolves, so
+/// it is installed `--locked`.
 const WASMTIME_CLI_VERSION: &str = "50.0.1";
 
 /// The wasmtime-cli features `wasmtime serve` needs, and nothing else: `run` (serve reuses its
 /// WASI setup), `serve`, `cranelift` to compile, `component-model-async` for wasi:http 0.3,
 /// and the pooling allocator that serve uses by default. The default set (wasi-nn, the
-/// explorer, wast, winch, pulley, gc, the debugger…) took 26 minutes to build on 2 cores.
+/// explorer, wast, winch, pulley, gc, the debugger…) takes far longer to build
+/// (BENCHMARKS.md, "First run", gives both).
 const WASMTIME_CLI_FEATURES: &str =
     "run,serve,cranelift,component-model-async,pooling-allocator,parallel-compilation";
 
@@ -200,7 +233,7 @@ pub fn ensure_wasmtime_cli() -> Result {
     if !has_version("wasmtime", WASMTIME_CLI_VERSION) {
         eprintln!(
             "xtask: installing wasmtime-cli {WASMTIME_CLI_VERSION} for `wasmtime serve` \
-             (about 10 minutes on 2 cores, once)"
+             (once; BENCHMARKS.md, \"First run\", gives how long it takes)"
         );
         run(cargo().args([
             "install",
@@ -218,10 +251,10 @@ pub fn ensure_wasmtime_cli() -> Result {
 const WKG_VERSION: &str = "0.16.1";
 
 /// Installs `wkg` with `cargo install --locked` when the one on the PATH is missing or another
-/// version (about 5 minutes on 2 cores, once), into cargo's bin directory like wasmtime-cli.
+/// version (once; BENCHMARKS.md, "First run"), into cargo's bin directory like wasmtime-cli.
 pub fn ensure_wkg() -> Result {
     if !has_version("wkg", WKG_VERSION) {
-        eprintln!("xtask: installing wkg {WKG_VERSION} (about 5 minutes on 2 cores, once)");
+        eprintln!("xtask: installing wkg {WKG_VERSION} (once; BENCHMARKS.md, \"First run\")");
         run(cargo().args(["install", "--locked", &format!("wkg@{WKG_VERSION}")]))?;
     }
     Ok(())
@@ -230,6 +263,17 @@ pub fn ensure_wkg() -> Result {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn replaces_only_between_its_markers() {
+        let text = "a\n<!-- bench:x -->\nold\n<!-- /bench:x -->\nb\n";
+        assert_eq!(
+            replace_between(text, "bench:x", "new\n").unwrap(),
+            "a\n<!-- bench:x -->\nnew\n<!-- /bench:x -->\nb\n"
+        );
+        assert_eq!(text_between(text, "bench:x").unwrap(), "old");
+        assert!(replace_between(text, "bench:y", "new").is_err());
+    }
 
     #[test]
     fn the_toolchain_file_lists_both_wasm_targets() {

@@ -1,5 +1,5 @@
 //! The benchmark's baseline: the origin article's wasm-bindgen module ("Rust-Wasm 内存管理与数据
-//! 交换", /work/shared/seed/000_794323df69e0f14c.txt), rewritten from the article with its API and
+//! 交换"), rewritten from the article with its API and
 //! its approach. It is a yardstick, not a product: it does what the article's code does, its
 //! way, fixing only what would not compile or would crash.
 //!
