@@ -1,9 +1,12 @@
 //! The README's first command as a newcomer runs it: `cargo xtask demo` in a copy of the
 //! repository that holds only what a clone holds (the files git tracks, and new ones it does
 //! not ignore), so nothing fetched, generated or built is there. The copy builds into the
-//! same target directory, so only the workspace's own crates compile again; and because it
-//! rebuilds `target/memkit.wasm`, it also shows that the component does not depend on where
-//! the repository lies.
+//! same target directory, so that wasmtime and the other dependencies are not compiled again;
+//! and because it rebuilds `target/memkit.wasm`, it also shows that the component does not
+//! depend on where the repository lies. Cargo gives a workspace crate the same artifact names
+//! in the copy as here (its hash is of the path within the workspace), so what the copy built
+//! of the crates that name their own directory (`env!("CARGO_MANIFEST_DIR")`: xtask,
+//! host-test) is cleaned afterwards, and built again from here when next needed.
 
 use std::path::Path;
 use std::process::Command;
@@ -24,6 +27,8 @@ pub fn demo(component: &Path) -> Result {
             .env("CARGO_TARGET_DIR", target_dir()))
     });
     std::fs::remove_dir_all(&copy).ok();
+    run(cargo().args(["clean", "--package", "xtask"]))?;
+    run(cargo().args(["clean", "--release", "--package", "host-test"]))?;
     result?;
     if std::fs::read(component)? != built_here {
         return Err(format!(
