@@ -55,10 +55,10 @@ fn main() {
 ///
 /// Takes wit-bindgen's options; your WIT is `path` (`"wit"` when left out) or `inline`, either
 /// of which comes first when given. Your WIT `use`s and imports memkit's interfaces by name
-/// and version (`memkit:core/records@0.3.0`). Name a world of `path` with its package
+/// and version (`memkit:core/records@0.4.0`). Name a world of `path` with its package
 /// (`world: "my:component/my-world"`), as memkit's package is found too. Map each memkit
 /// interface your world reaches to this crate's module with `with`
-/// (`"memkit:core/records@0.3.0": memkit_bindings::memkit::core::records`), so that your
+/// (`"memkit:core/records@0.4.0": memkit_bindings::memkit::core::records`), so that your
 /// bindings use these types; wit-bindgen names any interface missing from, or needless in,
 /// the map.
 #[macro_export]

@@ -1,28 +1,25 @@
-//! memkit: byte and float buffers, chunked uploads, checksummed binary records, JSON records,
-//! pools, text transforms and memory introspection as a WebAssembly component.
+//! memkit: the data plane of `memkit:core` as a WebAssembly component — byte buffers,
+//! chunked transfer, binary records, digests, buffer pools, streams and memory introspection.
 //!
-//! `bytes`, `chunks`, `floats`, `memory`, `people`, `pools`, `records` and `text` are each the
-//! plain-Rust core of the WIT interface of that name in `wit/`, and `error` that of `types`;
-//! `checksum` is a helper they share, and `alloc` the out-of-memory policy (the counting
-//! allocator, its reserve, the fallible helpers, how arguments are placed). All of it compiles
-//! and is tested natively. `component` (`src/component/`) is the wasm-only binding layer that
-//! converts WIT types and delegates to the core, nothing more.
+//! `bytes`, `checksums`, `chunks`, `pools`, `records` and `streams` are each the plain-Rust
+//! core of the WIT interface of that name in `wit/`; `checksum` is a helper they share. The
+//! out-of-memory policy (the counting allocator, its reserve, the fallible helpers, how
+//! arguments are placed), the `types` interface's error and the `memory` interface's snapshot
+//! come from `memkit-alloc`, which the article's component (`article/`) shares, and are
+//! re-exported here as `alloc`, `error` and `memory`. All of it compiles and is tested natively.
+//! `component` (`src/component/`) is the wasm-only binding layer that converts WIT types and
+//! delegates to the core, nothing more.
 
-pub mod alloc;
+pub use memkit_alloc as alloc;
+pub use memkit_alloc::{error, memory, Error};
+
 pub mod bytes;
 pub mod checksum;
 pub mod checksums;
 pub mod chunks;
-pub mod error;
-pub mod floats;
-pub mod memory;
-pub mod people;
 pub mod pools;
 pub mod records;
 pub mod streams;
-pub mod text;
 
 #[cfg(target_arch = "wasm32")]
 mod component;
-
-pub use error::Error;

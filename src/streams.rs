@@ -2,20 +2,37 @@
 //! in plain Rust. The async binding (`src/component/streams.rs`) reads pieces from a
 //! `stream<u8>`, hands them here, and writes what comes back; this module never waits.
 //!
-//! [`RecordStream`] frames records like [`RecordReader`] and also knows where each record
-//! starts in the stream, so that the first error can say where it is. `digest`, `assemble`
-//! and `hash-through` need nothing beyond [`crate::checksums::Hasher`] and
-//! [`crate::chunks::ChunkAssembler`].
+//! Each function has its core here, and the binding only reads, calls and writes:
+//! - `read-records`: [`RecordStream`] frames records like [`RecordReader`] and also knows where
+//!   each record starts in the stream, so that the first error can say where it is;
+//! - `assemble`: [`Assembly`], a chunk assembler fed the pieces in order;
+//! - `digest` and `hash-through`: [`StreamHasher`], which also words the outcome of an output
+//!   whose reader went away.
+//!
+//! Every function reads into one buffer of [`READ_BYTES`] ([`read_buffer`]); when it cannot be
+//! had, the function's outcome says so before any piece is read.
 //!
 //! Invariant: `offset` is the stream offset of the first byte not yet handed out in a frame:
 //! the sum of the lengths of every frame returned so far.
 
+use crate::alloc::try_with_capacity;
+use crate::checksums::{Algorithm, ExpectedDigest, Hasher};
+use crate::chunks::ChunkAssembler;
 use crate::records::{ChecksumKind, DecodeError, Frame, RecordReader, FRAME_OVERHEAD};
+use crate::Error;
 
 /// The size of the pieces the binding reads: the buffer it hands the host to fill, and so the
 /// most one read copies. 64 KiB: large enough that a read costs little per byte, small
 /// enough that memory stays bounded.
 pub const READ_BYTES: usize = 64 * 1024;
+
+/// The buffer every function reads its input into: [`READ_BYTES`], reserved fallibly.
+///
+/// # Errors
+/// [`Error::OutOfMemory`] when it cannot be reserved.
+pub fn read_buffer() -> Result<Vec<u8>, Error> {
+    try_with_capacity::<u8>(READ_BYTES)
+}
 
 /// Where a stream of records went wrong. Mirrors WIT `streams.framing-error`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,6 +108,15 @@ impl RecordStream {
             .map_err(|error| self.at_offset(error))
     }
 
+    /// `read-records`' outcome when its read buffer cannot be had ([`read_buffer`]): out of
+    /// memory, at the start of the stream.
+    pub fn read_buffer_refused() -> FramingError {
+        FramingError {
+            offset: 0,
+            error: DecodeError::OutOfMemory(READ_BYTES as u32),
+        }
+    }
+
     /// The number of frames delivered when the last `undelivered` of those handed out were
     /// not (the reader of the output dropped it).
     pub fn delivered(&self, undelivered: usize) -> u64 {
@@ -113,6 +139,79 @@ impl RecordStream {
             offset: self.offset,
             error,
         }
+    }
+}
+
+/// `assemble`: an upload of a known size read from a stream in order, checked like
+/// [`ChunkAssembler::create`] and its `finish`.
+#[derive(Debug)]
+pub struct Assembly {
+    assembler: ChunkAssembler,
+}
+
+impl Assembly {
+    /// An assembly of `total_size` bytes, checked against `expected` at the end.
+    ///
+    /// # Errors
+    /// Those of [`ChunkAssembler::create`] (`too-large`, `out-of-memory`), before any piece is
+    /// read.
+    pub fn new(total_size: u32, expected: Option<ExpectedDigest>) -> Result<Self, Error> {
+        Ok(Assembly {
+            assembler: ChunkAssembler::create(total_size, expected)?,
+        })
+    }
+
+    /// Appends the next piece. The first error ends the assembly: the binding stops reading
+    /// and answers with it.
+    ///
+    /// # Errors
+    /// Those of [`ChunkAssembler::append`]: more bytes than announced (`out-of-bounds`),
+    /// `out-of-memory`.
+    pub fn piece(&mut self, piece: &[u8]) -> Result<(), Error> {
+        self.assembler.append(piece)
+    }
+
+    /// The bytes, once the input has ended, with `room` asked first (for the handle they go
+    /// into, see [`ChunkAssembler::finish_if`]).
+    ///
+    /// # Errors
+    /// Fewer bytes than announced, a digest that does not match, or `room`'s error.
+    pub fn finish(mut self, room: impl FnOnce() -> Result<(), Error>) -> Result<Vec<u8>, Error> {
+        self.assembler.finish_if(room)
+    }
+}
+
+/// `digest` and `hash-through`: a hasher fed the pieces of a stream in order.
+#[derive(Debug)]
+pub struct StreamHasher {
+    hasher: Hasher,
+}
+
+impl StreamHasher {
+    /// A hasher of `algorithm`. Cost: O(1); no allocation.
+    pub fn new(algorithm: Algorithm) -> Self {
+        StreamHasher {
+            hasher: Hasher::new(algorithm),
+        }
+    }
+
+    /// Hashes the next piece.
+    pub fn piece(&mut self, piece: &[u8]) {
+        self.hasher.update(piece);
+    }
+
+    /// The digest of every piece, once the input has ended.
+    pub fn finish(&self) -> Vec<u8> {
+        self.hasher.digest()
+    }
+
+    /// `hash-through`'s outcome when the reader of its output dropped it with `undelivered`
+    /// bytes of the pieces hashed not delivered: `invalid`, with the bytes that were.
+    pub fn output_dropped(&self, undelivered: usize) -> Error {
+        let delivered = self.hasher.bytes_hashed() - undelivered as u64;
+        Error::Invalid(format!(
+            "hash-through: the reader of the output dropped it after {delivered} bytes"
+        ))
     }
 }
 
@@ -209,5 +308,73 @@ mod tests {
             let got: Vec<Vec<u8>> = frames.into_iter().map(|frame| frame.payload).collect();
             prop_assert_eq!(got, payloads);
         }
+    }
+
+    #[test]
+    fn an_assembly_takes_pieces_in_order_and_refuses_more_than_announced() {
+        let mut assembly = Assembly::new(6, None).unwrap();
+        assembly.piece(b"abc").unwrap();
+        assembly.piece(b"de").unwrap();
+        assert!(matches!(
+            assembly.piece(b"fg"),
+            Err(Error::OutOfBounds { .. })
+        ));
+        let mut short = Assembly::new(4, None).unwrap();
+        short.piece(b"ab").unwrap();
+        assert!(short.finish(|| Ok(())).is_err(), "two bytes short");
+        let mut whole = Assembly::new(3, None).unwrap();
+        whole.piece(b"xyz").unwrap();
+        assert_eq!(whole.finish(|| Ok(())).unwrap(), b"xyz");
+        let mut refused = Assembly::new(1, None).unwrap();
+        refused.piece(b"x").unwrap();
+        assert_eq!(
+            refused.finish(|| Err(Error::OutOfMemory(8))),
+            Err(Error::OutOfMemory(8))
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn a_stream_hasher_digests_any_cut_as_the_whole(
+            data in proptest::collection::vec(any::<u8>(), 0..3000),
+            cuts in proptest::collection::vec(1usize..700, 0..10),
+        ) {
+            for algorithm in [Algorithm::Crc32c, Algorithm::Sha256] {
+                let mut hasher = StreamHasher::new(algorithm);
+                let mut rest = &data[..];
+                for cut in &cuts {
+                    let (piece, tail) = rest.split_at((*cut).min(rest.len()));
+                    hasher.piece(piece);
+                    rest = tail;
+                }
+                hasher.piece(rest);
+                prop_assert_eq!(hasher.finish(), crate::checksums::digest(algorithm, &data));
+            }
+        }
+    }
+
+    #[test]
+    fn hash_through_says_how_much_was_delivered_when_its_reader_left() {
+        let mut hasher = StreamHasher::new(Algorithm::Crc32);
+        hasher.piece(&[0; 100]);
+        hasher.piece(&[0; 50]);
+        assert_eq!(
+            hasher.output_dropped(50),
+            Error::Invalid(
+                "hash-through: the reader of the output dropped it after 100 bytes".into()
+            )
+        );
+    }
+
+    #[test]
+    fn a_read_buffer_is_a_piece_long_and_its_refusal_is_at_offset_zero() {
+        assert!(read_buffer().unwrap().capacity() >= READ_BYTES);
+        assert_eq!(
+            RecordStream::read_buffer_refused(),
+            FramingError {
+                offset: 0,
+                error: DecodeError::OutOfMemory(READ_BYTES as u32)
+            }
+        );
     }
 }

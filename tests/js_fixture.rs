@@ -1,5 +1,6 @@
 //! What the JS package must agree with, written to `target/js-fixture.json` for
-//! `js/test/errors.test.mjs`: every case of every error type in `wit/`, as jco hands it to JS
+//! `js/test/errors.test.mjs`: every case of every error type in `wit/` and `article/wit/`
+//! (memkit's and the article's), as jco hands it to JS
 //! (`{ tag, val }`) with the text of its Rust `Display`, which `describeError` must reproduce;
 //! and the record layout, which `recordLayout` must equal.
 //!
@@ -9,9 +10,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use memkit::people::JsonError;
 use memkit::records::{DecodeError, FRAME_OVERHEAD, HEADER_LEN, PAYLOAD_AT};
 use memkit::Error;
+use memkit_article::people::JsonError;
 use serde_json::{json, Value};
 
 /// A `types.error` as jco lifts it.
@@ -125,12 +126,13 @@ fn samples() -> BTreeMap<&'static str, Vec<(Value, String)>> {
     ])
 }
 
-/// The cases of every error variant in `wit/`, keyed by `interface.type`.
+/// The cases of every error variant in `wit/` and `article/wit/` (whose `deps/core` is
+/// `wit/`), keyed by `interface.type`.
 fn wit_error_cases() -> BTreeMap<String, Vec<String>> {
     let mut resolve = wit_parser::Resolve::new();
     resolve
-        .push_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("wit"))
-        .expect("wit/ parses");
+        .push_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("article/wit"))
+        .expect("article/wit/ parses");
     let mut cases = BTreeMap::new();
     for (_, interface) in resolve.interfaces.iter() {
         for (name, id) in &interface.types {
@@ -161,7 +163,7 @@ fn every_error_case_is_written_with_its_display_for_js() {
         .collect();
     assert_eq!(
         sampled, wit,
-        "tests/js_fixture.rs needs one sample of each WIT error case (left: samples, right: wit/)"
+        "tests/js_fixture.rs needs one sample of each WIT error case (left: samples, right: the WIT)"
     );
     let errors: Vec<Value> = samples
         .into_iter()

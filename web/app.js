@@ -1,12 +1,15 @@
 // The demo page: one function per section, each calling memkit and rendering what came back.
 import * as memkit from './memkit/memkit.js';
+import * as article from './memkit-article/memkit-article.js';
 import { describeError } from './memkit/errors.js';
 import { toBase64 } from './memkit/base64.js';
 import { recordLayout } from './memkit/record-layout.js';
 import { formatTime, runRounds, scenarios } from './bench/jobs.js';
 import { floatInput, floatJob } from './float-job.js';
 
-const { memory, bytes, floats, text, people, records, pools, chunks } = memkit;
+// memkit's data plane, and the article's examples from their own component.
+const { memory, bytes, records, pools, chunks } = memkit;
+const { floats, text, people } = article;
 const $ = (id) => document.getElementById(id);
 const MIB = 1 << 20;
 
@@ -173,7 +176,7 @@ onClick('floats-run', $('floats-result'), async () => {
   const input = floatInput();
   const [{ took, first, stats }, stall] = await measuringStalls(() => (useWorker
     ? inWorker('floats', { input, rounds }, { transfer: [input.buffer] })
-    : floatJob(memkit, input, rounds)));
+    : floatJob(article, input, rounds)));
   $('floats-result').textContent = [
     `process (tan∘cos∘sin) of 1,000,000 floats${rounds > 1 ? `, ${rounds} rounds` : ''}: ${formatTime(took)}, ` +
       (useWorker ? 'in a Web Worker' : 'on the main thread'),
@@ -280,7 +283,7 @@ onClick('pool-run', $('pool-result'), () => withHandles((own) => {
     `<tr><th>class</th>${[...stats.classes].map((c) => `<td>${c}</td>`).join('')}</tr>` +
     `<tr><th>waiting</th>${[...stats.free].map((n) => `<td>${n}</td>`).join('')}</tr>`;
   const points = Array.from({ length: 1000 }, (_, i) => ({ x: Math.cos(i / 100), y: Math.sin(i / 100), z: i / 100 }));
-  const pointPool = own(new pools.PointPool(100));
+  const pointPool = own(new article.points.PointPool(100));
   let total = 0;
   let previous = own(pointPool.get(points[0].x, points[0].y, points[0].z));
   for (const p of points.slice(1)) {
@@ -295,8 +298,8 @@ onClick('pool-run', $('pool-result'), () => withHandles((own) => {
     `1000 acquire + append + release in ${formatTime(took)}`,
     `hits ${stats.hits} · misses ${stats.misses} · released ${stats.released} · discarded ${stats.discarded} · retained ${stats.retainedBytes} bytes`,
     `point pool: path of 1000 points ${total.toFixed(6)} (${waiting} points waiting for reuse)`,
-    `pathLength, one call: ${pools.pathLength(points).toFixed(6)}`,
-    `pathLengthXyz over one Float64Array: ${pools.pathLengthXyz(Float64Array.from(points.flatMap((p) => [p.x, p.y, p.z]))).toFixed(6)}`,
+    `pathLength, one call: ${article.points.pathLength(points).toFixed(6)}`,
+    `pathLengthXyz over one Float64Array: ${article.points.pathLengthXyz(Float64Array.from(points.flatMap((p) => [p.x, p.y, p.z]))).toFixed(6)}`,
   ].join('\n');
 }));
 
@@ -396,7 +399,7 @@ onClick('bench-run', $('bench-table'), async () => {
   table.innerHTML = `<tr><th>job</th>${contestants.map((who) => `<th>${LABELS[who]}</th>`).join('')}` +
     (baseline ? '<th>memkit / module</th><th>target</th>' : '') + '</tr>';
   $('bench-status').textContent = baseline ? '' : "the article's module is not built here (cargo xtask baseline)";
-  const { jobs, dispose } = scenarios({ memkit, baseline });
+  const { jobs, dispose } = scenarios({ memkit, memkitArticle: article, baseline });
   try {
     await runRounds(jobs, {
       rounds: 3,
@@ -422,4 +425,4 @@ onClick('bench-run', $('bench-table'), async () => {
 
 sampleMemory();
 setInterval(sampleMemory, 500);
-$('status').textContent = `memkit loaded: ${memory.info().pages} pages of linear memory, no imports`;
+$('status').textContent = `memkit loaded: ${memory.info().pages} pages of linear memory, the article's component ${article.memory.info().pages}; no imports`;

@@ -1,8 +1,9 @@
-// A module Web Worker with its own memkit instance: the page sends it the float and upload
+// A module Web Worker with its own memkit instance (and the article's, for the floats): the page sends it the float and upload
 // work so that its main thread stays free. Messages carry ArrayBuffers by transfer (the
 // floats come in and nothing is copied back but the results); a File is passed as is (a
 // handle to the same bytes, not a copy) and read here as a stream.
 import * as memkit from './memkit/memkit.js';
+import * as article from './memkit-article/memkit-article.js';
 import { assemble, hashStream } from './memkit/streams.js';
 import { fromBase64, toBase64 } from './memkit/base64.js';
 import { floatJob } from './float-job.js';
@@ -16,7 +17,7 @@ const UPLOAD_DIGESTS = [
 
 const jobs = {
   floats({ input, rounds }) {
-    return floatJob(memkit, input, rounds);
+    return floatJob(article, input, rounds);
   },
 
   /**
@@ -49,9 +50,10 @@ const jobs = {
     }
   },
 
-  /** This worker's memkit allocations still live: the page's check that jobs release theirs. */
+  /** This worker's allocations still live, memkit's and the article's: the page's check that
+   * jobs release theirs. */
   liveAllocations() {
-    return Number(memkit.memory.info().liveAllocations);
+    return Number(memkit.memory.info().liveAllocations) + Number(article.memory.info().liveAllocations);
   },
 };
 

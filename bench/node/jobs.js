@@ -45,8 +45,8 @@ export function measure(fn, { samples = 7, sampleMs = 15 } = {}) {
 export const CONTESTANTS = ['memkit', 'baseline', 'js'];
 
 /**
- * The eight jobs over an imported memkit package and, when given, the initialised baseline
- * module. Each job has `name`, `target` (the ratio memkit / baseline to reach, see
+ * The eight jobs over the imported memkit and memkit-article packages (`memkit`,
+ * `memkitArticle`) and, when given, the initialised baseline module. Each job has `name`, `target` (the ratio memkit / baseline to reach, see
  * PERFORMANCE.md) and one function per contestant that can do it (plain JS has no pool and no
  * method calls to measure against the module's). `dispose()` frees what the jobs hold; when
  * setting them up fails, what was held by then is freed before the error is thrown.
@@ -65,8 +65,10 @@ export function scenarios(modules) {
 }
 
 /** The jobs of `scenarios`; what they keep between calls goes into `held`, as functions that free it. */
-function jobsHolding({ memkit, baseline }, held) {
-  const { bytes, floats, records, people, pools, text } = memkit;
+function jobsHolding({ memkit, memkitArticle, baseline }, held) {
+  const { bytes, records, pools } = memkit;
+  const { floats, people, text } = memkitArticle;
+  const pathOf = memkitArticle.points;
   const MIB = 1 << 20;
   const data = new Uint8Array(MIB).map((_, i) => (i * 31) & 0xff);
   const floatsIn = Float32Array.from({ length: 1_000_000 }, (_, i) => i * 1e-3);
@@ -217,7 +219,7 @@ function jobsHolding({ memkit, baseline }, held) {
       target: 0.05,
       memkit() {
         // The points as they would be kept for memkit: interleaved in one Float64Array.
-        return pools.pathLengthXyz(coords);
+        return pathOf.pathLengthXyz(coords);
       },
       baseline() {
         // The article's way: a pooled point per coordinate triple, a distance call per pair.

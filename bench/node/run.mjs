@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import * as memkit from 'memkit';
+import * as memkitArticle from 'memkit-article';
 import { formatTime, runRounds, scenarios } from './jobs.js';
 
 const args = process.argv.slice(2);
@@ -21,8 +22,8 @@ const pkg = process.env.MEMKIT_BASELINE_PKG
 const baseline = await import(new URL('memkit_baseline.js', pkg).href);
 baseline.initSync({ module: readFileSync(new URL('memkit_baseline_bg.wasm', pkg)) });
 
-const liveBefore = memkit.memory.info().liveAllocations;
-const { jobs, dispose } = scenarios({ memkit, baseline });
+const liveBefore = [memkit.memory.info().liveAllocations, memkitArticle.memory.info().liveAllocations];
+const { jobs, dispose } = scenarios({ memkit, memkitArticle, baseline });
 
 if (smoke) {
   // The contestants must do the same work: compare what each returns where it returns a value.
@@ -39,7 +40,8 @@ if (smoke) {
     console.log(`ok - ${job.name}`);
   }
   dispose();
-  assert.equal(memkit.memory.info().liveAllocations, liveBefore, 'the jobs left memkit allocations live');
+  assert.equal(memkit.memory.info().liveAllocations, liveBefore[0], 'the jobs left memkit allocations live');
+  assert.equal(memkitArticle.memory.info().liveAllocations, liveBefore[1], 'the jobs left memkit-article allocations live');
   console.log('ok - the jobs released what they held');
   process.exit(0);
 }

@@ -1,5 +1,6 @@
 """memkit from Python through wasmtime-py (the PyPI package `wasmtime`, pinned in
-examples/requirements.txt): a thin, typed wrapper over the component's exports.
+examples/requirements.txt): thin, typed wrappers over the exports of memkit's component
+(`Memkit`: bytes, records, chunks, checksums, memory) and of the article's (`Article`: people).
 
 wasmtime-py converts `list<u8>` element by element (about a microsecond a byte), so keep the
 payloads that cross here small: kilobytes, not megabytes. For bulk data, use memkit from a
@@ -56,38 +57,59 @@ def _record(**fields: Any) -> wc.Record:
     return record
 
 
+def _component_path(variable: str, name: str) -> Path:
+    """`$<variable>`, else `target/<name>.wasm` in the repository (`cargo xtask build`)."""
+    return Path(os.environ.get(variable, Path(__file__).parents[2] / "target" / f"{name}.wasm"))
+
+
 def default_component_path() -> Path:
-    """`$MEMKIT_WASM`, else `target/memkit.wasm` in the repository (`cargo xtask build`)."""
-    return Path(os.environ.get("MEMKIT_WASM", Path(__file__).parents[2] / "target" / "memkit.wasm"))
+    """`$MEMKIT_WASM`, else `target/memkit.wasm` in the repository."""
+    return _component_path("MEMKIT_WASM", "memkit")
 
 
-class Memkit:
-    """One memkit instance in its own store."""
+def default_article_path() -> Path:
+    """`$MEMKIT_ARTICLE_WASM`, else `target/memkit-article.wasm` in the repository."""
+    return _component_path("MEMKIT_ARTICLE_WASM", "memkit-article")
 
-    def __init__(self, path: Path | None = None, memory_limit: int | None = None):
+
+class _Instance:
+    """One instance of a component in its own store, its functions found by interface."""
+
+    def __init__(self, path: Path, memory_limit: int | None = None):
         self.engine = wasmtime.Engine()
         self.store = wasmtime.Store(self.engine)
         if memory_limit is not None:
             self.store.set_limits(memory_size=memory_limit)
-        component = wc.Component.from_file(self.engine, str(path or default_component_path()))
+        component = wc.Component.from_file(self.engine, str(path))
         self.instance = wc.Linker(self.engine).instantiate(self.store, component)
-        # `memkit:core/<interface>@<version>` by interface: the version is the component's own.
+        # `<package>/<interface>@<version>` by interface: the version is the component's own.
         self.interfaces = {
-            name.removeprefix("memkit:core/").split("@")[0]: name
+            name.split("/")[1].split("@")[0]: name
             for name in component.type.exports(self.engine)
-            if name.startswith("memkit:core/")
+            if name.startswith(("memkit:core/", "memkit:article/"))
         }
 
     def func(self, interface: str, name: str) -> Any:
-        """The export `name` of `memkit:core/<interface>`, as a callable taking the arguments."""
+        """The export `name` of the interface, as a callable taking the arguments."""
         index = self.instance.get_export_index(self.store, self.interfaces[interface])
         func = self.instance.get_func(self.store, self.instance.get_export_index(self.store, name, index))
         if func is None:
-            raise LookupError(f"memkit:core/{interface} has no export {name}")
+            raise LookupError(f"{self.interfaces[interface]} has no export {name}")
         return lambda *args: func(self.store, *args)
 
     def drop(self, handle: wc.ResourceAny) -> None:
         handle.drop(self.store)
+
+    def used_bytes(self) -> int:
+        """`memory.info`'s used bytes (both components export `memkit:core/memory`)."""
+        return _fields(self.func("memory", "info")())["used-bytes"]
+
+
+class Memkit(_Instance):
+    """One memkit instance in its own store."""
+
+    def __init__(self, path: Path | None = None, memory_limit: int | None = None):
+        super().__init__(path or default_component_path(), memory_limit)
 
     # --- bytes -----------------------------------------------------------------------------
 
@@ -95,13 +117,13 @@ class Memkit:
         return self.func("bytes", "[static]byte-buffer.from-list")(data)
 
     def read(self, buffer: wc.ResourceAny, offset: int, length: int) -> bytes:
-        return self._bytes_or_error(self.func("bytes", "[method]byte-buffer.read")(buffer, offset, length))
+        return _bytes_or_error(self.func("bytes", "[method]byte-buffer.read")(buffer, offset, length))
 
     def append(self, buffer: wc.ResourceAny, data: bytes) -> None:
-        self._unit_or_error(self.func("bytes", "[method]byte-buffer.append")(buffer, data))
+        _unit_or_error(self.func("bytes", "[method]byte-buffer.append")(buffer, data))
 
     def to_bytes(self, buffer: wc.ResourceAny) -> bytes:
-        return self._bytes_or_error(self.func("bytes", "[method]byte-buffer.to-list")(buffer))
+        return _bytes_or_error(self.func("bytes", "[method]byte-buffer.to-list")(buffer))
 
     # --- checksums -------------------------------------------------------------------------
 
@@ -125,9 +147,9 @@ class Memkit:
     def serialize_record(self, header: bytes, payload: bytes, kind: str = "crc32c") -> bytes:
         record = self.func("records", "[constructor]binary-record")(kind)
         try:
-            self._unit_or_error(self.func("records", "[method]binary-record.set-header")(record, header))
-            self._unit_or_error(self.func("records", "[method]binary-record.set-payload")(record, payload))
-            return self._bytes_or_error(self.func("records", "[method]binary-record.serialize")(record))
+            _unit_or_error(self.func("records", "[method]binary-record.set-header")(record, header))
+            _unit_or_error(self.func("records", "[method]binary-record.set-payload")(record, payload))
+            return _bytes_or_error(self.func("records", "[method]binary-record.serialize")(record))
         finally:
             self.drop(record)
 
@@ -137,11 +159,38 @@ class Memkit:
         if isinstance(record, wc.Variant):
             raise _typed_error(record)
         try:
-            header = self._bytes_or_error(self.func("records", "[method]binary-record.header")(record))
-            payload = self._bytes_or_error(self.func("records", "[method]binary-record.payload")(record))
+            header = _bytes_or_error(self.func("records", "[method]binary-record.header")(record))
+            payload = _bytes_or_error(self.func("records", "[method]binary-record.payload")(record))
             return header, payload, self.func("records", "[method]binary-record.checksum")(record)
         finally:
             self.drop(record)
+
+    # --- chunks ----------------------------------------------------------------------------
+
+    def assemble(self, total_size: int, pieces: list[tuple[int, bytes]], crc32c: int | None = None) -> bytes:
+        """The bytes of `pieces` (offset, data), written in the order given."""
+        assembler = self.func("chunks", "[static]chunk-assembler.create")(total_size, crc32c)
+        if isinstance(assembler, wc.Variant):
+            raise _typed_error(assembler)
+        try:
+            for offset, data in pieces:
+                _unit_or_error(self.func("chunks", "[method]chunk-assembler.write-at")(assembler, offset, data))
+            buffer = self.func("chunks", "[method]chunk-assembler.finish")(assembler)
+            if isinstance(buffer, wc.Variant):
+                raise _typed_error(buffer)
+            try:
+                return self.to_bytes(buffer)
+            finally:
+                self.drop(buffer)
+        finally:
+            self.drop(assembler)
+
+
+class Article(_Instance):
+    """One instance of the article's component in its own store."""
+
+    def __init__(self, path: Path | None = None, memory_limit: int | None = None):
+        super().__init__(path or default_article_path(), memory_limit)
 
     # --- people ----------------------------------------------------------------------------
 
@@ -164,38 +213,16 @@ class Memkit:
             raise MemkitError("out-of-memory", result.payload)
         return _fields(result.payload)
 
-    # --- chunks ----------------------------------------------------------------------------
 
-    def assemble(self, total_size: int, pieces: list[tuple[int, bytes]], crc32c: int | None = None) -> bytes:
-        """The bytes of `pieces` (offset, data), written in the order given."""
-        assembler = self.func("chunks", "[static]chunk-assembler.create")(total_size, crc32c)
-        if isinstance(assembler, wc.Variant):
-            raise _typed_error(assembler)
-        try:
-            for offset, data in pieces:
-                self._unit_or_error(self.func("chunks", "[method]chunk-assembler.write-at")(assembler, offset, data))
-            buffer = self.func("chunks", "[method]chunk-assembler.finish")(assembler)
-            if isinstance(buffer, wc.Variant):
-                raise _typed_error(buffer)
-            try:
-                return self.to_bytes(buffer)
-            finally:
-                self.drop(buffer)
-        finally:
-            self.drop(assembler)
+# --- results: wasmtime-py gives an `ok` value as is and an error as its variant ----------
 
-    def used_bytes(self) -> int:
-        return _fields(self.func("memory", "info")())["used-bytes"]
 
-    # --- results: wasmtime-py gives an `ok` value as is and an error as its variant ----------
+def _bytes_or_error(result: Any) -> bytes:
+    if isinstance(result, wc.Variant):
+        raise _typed_error(result)
+    return bytes(result)
 
-    @staticmethod
-    def _bytes_or_error(result: Any) -> bytes:
-        if isinstance(result, wc.Variant):
-            raise _typed_error(result)
-        return bytes(result)
 
-    @staticmethod
-    def _unit_or_error(result: Any) -> None:
-        if result is not None:
-            raise _typed_error(result)
+def _unit_or_error(result: Any) -> None:
+    if result is not None:
+        raise _typed_error(result)

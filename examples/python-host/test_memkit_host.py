@@ -1,4 +1,5 @@
-"""pytest over memkit_host: memkit.wasm in wasmtime-py. Run by `cargo xtask test`."""
+"""pytest over memkit_host: memkit.wasm and memkit-article.wasm in wasmtime-py. Run by
+`cargo xtask test`."""
 
 import hashlib
 import random
@@ -7,7 +8,7 @@ import zlib
 import pytest
 from awscrt import checksums as crt
 
-from memkit_host import InvalidDocument, Memkit, MemkitError
+from memkit_host import Article, InvalidDocument, Memkit, MemkitError
 
 
 @pytest.fixture
@@ -16,6 +17,14 @@ def memkit():
     before = m.used_bytes()
     yield m
     assert m.used_bytes() == before, "the component leaked"
+
+
+@pytest.fixture
+def article():
+    a = Article(memory_limit=16 << 20)
+    before = a.used_bytes()
+    yield a
+    assert a.used_bytes() == before, "the component leaked"
 
 
 def test_byte_buffer_append_read_and_a_typed_out_of_bounds(memkit):
@@ -44,22 +53,22 @@ def test_binary_record_round_trip_and_a_corrupt_checksum(memkit):
     assert mismatch["expected"] != mismatch["actual"]
 
 
-def test_company_to_json_and_back(memkit):
+def test_company_to_json_and_back(article):
     employees = [{"name": f"Employee {i}", "age": 20 + i, "email": f"e{i}@example.com"} for i in range(3)]
-    json = memkit.company_to_json("Analytical", 1843, employees)
+    json = article.company_to_json("Analytical", 1843, employees)
     assert json.startswith('{"name":"Analytical","employees":[{"name":"Employee 0"')
     assert json.endswith('"founded_year":1843}')
-    company = memkit.company_from_json(json)
+    company = article.company_from_json(json)
     assert company["name"] == "Analytical"
     assert company["founded-year"] == 1843
     assert [p["name"] for p in company["employees"]] == ["Employee 0", "Employee 1", "Employee 2"]
     with pytest.raises(InvalidDocument) as error:
-        memkit.company_from_json('{"name": 1}')
+        article.company_from_json('{"name": 1}')
     assert (error.value.line, error.value.column) == (1, 10)
     # A name that memory (capped at 16 MiB) cannot hold twice: json-error's out-of-memory case,
     # with the bytes of the copy that failed.
     with pytest.raises(MemkitError) as error:
-        memkit.company_from_json('{"name":"%s","founded_year":1,"employees":[]}' % ("n" * (8 << 20)))
+        article.company_from_json('{"name":"%s","founded_year":1,"employees":[]}' % ("n" * (8 << 20)))
     assert (error.value.tag, error.value.value) == ("out-of-memory", 8 << 20)
 
 

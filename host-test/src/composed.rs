@@ -20,11 +20,12 @@ pub mod record_check {
 }
 
 /// Bindings of `examples/python-guest`'s world. Its `wit/deps` is fetched from a registry and
-/// git-ignored, so the bindings read memkit's WIT from the repository's `wit/` and only the
-/// world's own file: host-test (and the demo in it) builds on a fresh clone.
+/// git-ignored, so the bindings read memkit's and the article's WIT from the repository
+/// (`article/wit`, whose `deps/core` is `wit/`) and only the world's own file: host-test (and
+/// the demo in it) builds on a fresh clone.
 pub mod python_guest {
     wasmtime::component::bindgen!({
-        path: ["../wit", "../examples/python-guest/wit/world.wit"],
+        path: ["../article/wit", "../examples/python-guest/wit/world.wit"],
         world: "memkit:python-guest/python-guest",
         additional_derives: [PartialEq],
     });

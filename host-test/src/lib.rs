@@ -1,12 +1,13 @@
-//! Hosts `memkit.wasm` (and `memkit-async.wasm`) in wasmtime: the one place that compiles and
-//! instantiates them, shared by the host tests and the demo.
+//! Hosts `memkit.wasm` (or `memkit-async.wasm`) and `memkit-article.wasm` in wasmtime: the one
+//! place that compiles and instantiates them, shared by the host tests and the demo.
 //!
-//! [`Host`] owns a store and the typed bindings. Compilation happens once per process and
-//! component; each `Host` is a fresh instance. The `memkit-async` world includes `memkit`, so
-//! a `Host` of either component has the same bindings; [`streams`] adds those of `streams`.
-//! A `Host` is also a leak guard: when it is dropped (and the test has not already failed) it
-//! asserts that the component's allocator is back to the used bytes and live allocations it
-//! had right after instantiation. Handles a test receives are put under an [`Owned`] guard
+//! [`Host`] owns a store with an instance of memkit and one of the article's component side
+//! by side, as the demo page runs them, and the typed bindings of each (`api`, `article`).
+//! Compilation happens once per process and component; each `Host` holds fresh instances. The
+//! `memkit-async` world includes `memkit`, so a `Host` of either has the same bindings;
+//! [`streams`] adds those of `streams`. A `Host` is also a leak guard: when it is dropped (and
+//! the test has not already failed) it asserts that each component's allocator is back to the
+//! used bytes and live allocations it had right after instantiation. Handles a test receives are put under an [`Owned`] guard
 //! (`call(...)?.owned(&h.store)`), which releases them.
 
 use std::cell::RefCell;
@@ -26,6 +27,24 @@ wasmtime::component::bindgen!({
     additional_derives: [PartialEq],
 });
 
+/// Bindings of the article's component (`memkit:article/article`). Its `memkit:core/types` and
+/// `memkit:core/memory` are generated again here, as types of their own:
+/// [`article::Error`] and [`article::MemoryInfo`].
+pub mod article {
+    wasmtime::component::bindgen!({
+        path: "../article/wit",
+        world: "memkit:article/article",
+        additional_derives: [PartialEq],
+    });
+
+    pub use exports::memkit::article::{floats, people, points, text};
+    pub use exports::memkit::core::memory::MemoryInfo;
+    pub use exports::memkit::core::types::{Error, LimitExceeded, OutOfBounds};
+}
+
+pub use memkit_components;
+use memkit_components::Component as Built;
+
 pub mod composed;
 pub mod stateful;
 pub mod streams;
@@ -41,15 +60,17 @@ pub struct State {
     limits: StoreLimits,
 }
 
-/// One instance of memkit in its own store.
+/// One instance of memkit and one of the article's component, in their own store.
 ///
-/// Its two fields borrow apart, so a test holds an interface's accessors from `api` while it
-/// passes `&mut h.store` to calls: `let bytes = h.api.memkit_core_bytes().byte_buffer();`.
+/// Its fields borrow apart, so a test holds an interface's accessors from `api` (or `article`)
+/// while it passes `&mut h.store` to calls: `let bytes = h.api.memkit_core_bytes().byte_buffer();`.
 pub struct Host {
-    /// The store, with the instance's helpers and its leak guard.
+    /// The store, with the instances' helpers and their leak guard.
     pub store: HostStore,
-    /// The typed bindings of the instance.
+    /// The typed bindings of memkit's instance.
     pub api: Rc<Memkit>,
+    /// The typed bindings of the article's instance.
+    pub article: Rc<article::Article>,
     /// The instance itself, for bindings of more than the `memkit` world
     /// ([`streams::Streams::of`]).
     pub instance: Instance,
@@ -61,7 +82,9 @@ pub struct Host {
 pub struct HostStore {
     store: Store<State>,
     api: Rc<Memkit>,
+    article: Rc<article::Article>,
     baseline: MemoryInfo,
+    article_baseline: article::MemoryInfo,
     /// Handles whose [`Owned`] guard was dropped, waiting for the next use of the store.
     released: Rc<RefCell<Vec<ResourceAny>>>,
     /// Set by [`HostStore::skip_leak_check`].
@@ -139,7 +162,13 @@ pub fn component_path() -> PathBuf {
     World::Memkit.component_path()
 }
 
-/// The WIT worlds `cargo xtask build` makes a component of.
+/// Where a component a host runs is: its environment variable (`MEMKIT_WASM`, …, set by
+/// `cargo xtask test`), else `target/<name>.wasm` in the workspace.
+pub fn path_of(component: Built) -> PathBuf {
+    component.path_for_host(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"))
+}
+
+/// Which of memkit's worlds a [`Host`] runs (beside the article's component, always).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub enum World {
     /// `memkit`: synchronous; `target/memkit.wasm`. What most hosts run.
@@ -154,36 +183,36 @@ impl World {
     /// Every world.
     pub const ALL: [World; 2] = [World::Memkit, World::MemkitAsync];
 
-    /// The world's WIT name, also its component's file name.
-    pub fn name(self) -> &'static str {
+    /// Its component.
+    pub fn component(self) -> Built {
         match self {
-            World::Memkit => "memkit",
-            World::MemkitAsync => "memkit-async",
+            World::Memkit => Built::Memkit,
+            World::MemkitAsync => Built::MemkitAsync,
         }
     }
 
-    /// Where its component is: the environment variable `MEMKIT_WASM` or `MEMKIT_ASYNC_WASM`
-    /// (set by `cargo xtask test`), else `target/<name>.wasm` in the workspace.
+    /// The world's WIT name, also its component's file name.
+    pub fn name(self) -> &'static str {
+        self.component().name()
+    }
+
+    /// Where its component is ([`path_of`]).
     pub fn component_path(self) -> PathBuf {
-        let variable = match self {
-            World::Memkit => "MEMKIT_WASM",
-            World::MemkitAsync => "MEMKIT_ASYNC_WASM",
-        };
-        std::env::var_os(variable)
-            .map(PathBuf::from)
-            .unwrap_or_else(|| {
-                PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                    .join("../target")
-                    .join(format!("{}.wasm", self.name()))
-            })
+        path_of(self.component())
     }
 }
 
-/// The engine and compiled component, once per process for each world and setting of
+/// An engine and what is compiled in it: memkit's component of one world, and the article's.
+pub(crate) struct Compiled {
+    pub engine: Engine,
+    pub memkit: Component,
+    pub article: Component,
+}
+
+/// The engine and compiled components, once per process for each world and setting of
 /// wasmtime's concurrency support (which `memkit-async` needs on).
-fn compiled(world: World, concurrency: bool) -> &'static (Engine, Component) {
-    static CELLS: [OnceLock<(Engine, Component)>; 3] =
-        [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+pub(crate) fn compiled(world: World, concurrency: bool) -> &'static Compiled {
+    static CELLS: [OnceLock<Compiled>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
     let cell = match (world, concurrency) {
         (World::Memkit, false) => &CELLS[0],
         (World::Memkit, true) => &CELLS[1],
@@ -199,14 +228,19 @@ fn compiled(world: World, concurrency: bool) -> &'static (Engine, Component) {
         // and 515 ns with it on, a pooled instantiation 7.0 and 8.4 µs (BENCHMARKS.md).
         config.concurrency_support(concurrency);
         let engine = Engine::new(&config).expect("wasmtime engine");
-        let path = world.component_path();
-        let component = Component::from_file(&engine, &path).unwrap_or_else(|e| {
-            panic!(
-                "cannot load {} ({e}); run `cargo xtask build` first",
-                path.display()
-            )
-        });
-        (engine, component)
+        let load = |path: PathBuf| {
+            Component::from_file(&engine, &path).unwrap_or_else(|e| {
+                panic!(
+                    "cannot load {} ({e}); run `cargo xtask build` first",
+                    path.display()
+                )
+            })
+        };
+        Compiled {
+            memkit: load(world.component_path()),
+            article: load(path_of(Built::Article)),
+            engine,
+        }
     })
 }
 
@@ -234,30 +268,42 @@ impl Host {
     }
 
     fn instantiate(world: World, bytes: usize, concurrency: bool) -> Self {
-        let (engine, component) = compiled(world, concurrency);
+        let compiled = compiled(world, concurrency);
+        let engine = &compiled.engine;
+        // The limit is of each linear memory: memkit's and the article's each get `bytes`.
         let limits = StoreLimitsBuilder::new().memory_size(bytes).build();
         let mut store = Store::new(engine, State { limits });
         store.limiter(|state| &mut state.limits);
+        let linker = Linker::new(engine);
         // The `memkit` bindings fit either component: `memkit-async` exports all of `memkit`.
-        let instance = Linker::new(engine)
-            .instantiate(&mut store, component)
+        let instance = linker
+            .instantiate(&mut store, &compiled.memkit)
             .expect("memkit instantiates with no imports");
         let api = Memkit::new(&mut store, &instance).expect("memkit exports the memkit world");
+        let article = article::Article::instantiate(&mut store, &compiled.article, &linker)
+            .expect("the article's component instantiates with no imports");
         let baseline = api
             .memkit_core_memory()
             .call_info(&mut store)
             .expect("memory.info never traps");
-        let api = Rc::new(api);
+        let article_baseline = article
+            .memkit_core_memory()
+            .call_info(&mut store)
+            .expect("memory.info never traps");
+        let (api, article) = (Rc::new(api), Rc::new(article));
         let store = HostStore {
             store,
             api: api.clone(),
+            article: article.clone(),
             baseline,
+            article_baseline,
             released: Rc::default(),
             unusable: false,
         };
         Self {
             store,
             api,
+            article,
             instance,
         }
     }
@@ -272,7 +318,7 @@ impl HostStore {
         }
     }
 
-    /// `memory.info()` of this instance.
+    /// `memory.info()` of memkit's instance.
     pub fn memory_info(&mut self) -> MemoryInfo {
         self.release_dropped();
         self.api
@@ -281,51 +327,60 @@ impl HostStore {
             .expect("memory.info never traps")
     }
 
-    /// Fills the component's heap to its last bytes with caller-sized reservations, which
-    /// leaves the allocator's emergency reserve intact (caller-sized requests never touch
-    /// it). Needs a memory limit ([`Host::with_memory_limit`]), else it fills 4 GiB. Returns
-    /// the buffers that hold the memory; [`HostStore::release`] gives it back.
+    /// `memory.info()` of the article's instance.
+    pub fn article_memory_info(&mut self) -> article::MemoryInfo {
+        self.release_dropped();
+        self.article
+            .memkit_core_memory()
+            .call_info(&mut self.store)
+            .expect("memory.info never traps")
+    }
+
+    /// Fills both components' heaps to their last bytes with caller-sized reservations, which
+    /// leaves each allocator's emergency reserve intact (caller-sized requests never touch
+    /// it): memkit's with byte buffers, the article's with float buffers. Needs a memory limit
+    /// ([`Host::with_memory_limit`]), else it fills 4 GiB each. Returns the buffers that hold
+    /// the memory; [`HostStore::release`] gives it back.
     pub fn squeeze(&mut self) -> Squeezed {
         self.release_dropped();
-        let api = self.api.clone();
+        let (api, article) = (self.api.clone(), self.article.clone());
         let bytes = api.memkit_core_bytes().byte_buffer();
-        // The holders are made first, while there is room for their handles; then each takes
-        // the largest power of two that still fits, from 1 GiB down to 1 byte (at most two of
-        // each size can fit, so 64 holders always suffice).
-        let holders: Vec<ResourceAny> = (0..64)
-            .map(|_| {
-                bytes
-                    .call_constructor(&mut self.store, 0)
-                    .expect("constructor")
-            })
-            .collect();
-        let mut next = 0;
-        for bits in (0..31).rev() {
-            while next < holders.len() {
-                let fits = bytes
-                    .call_reserve(&mut self.store, holders[next], 1 << bits)
-                    .expect("reserve never traps");
-                match fits {
-                    Ok(()) => next += 1,
-                    Err(Error::OutOfMemory(_)) => break,
-                    Err(other) => panic!("reserve: {other:?}"),
-                }
-            }
-        }
-        Squeezed(holders)
+        let memkit = fill(
+            &mut self.store,
+            |store| bytes.call_constructor(store, 0),
+            |store, holder, size| match bytes.call_reserve(store, holder, size)? {
+                Ok(()) => Ok(true),
+                Err(Error::OutOfMemory(_)) => Ok(false),
+                Err(other) => panic!("reserve: {other:?}"),
+            },
+            1,
+        );
+        let floats = article.memkit_article_floats().float_buffer();
+        let article = fill(
+            &mut self.store,
+            |store| floats.call_constructor(store, 0),
+            |store, holder, size| match floats.call_reserve(store, holder, size)? {
+                Ok(()) => Ok(true),
+                Err(article::Error::OutOfMemory(_)) => Ok(false),
+                Err(other) => panic!("reserve: {other:?}"),
+            },
+            4,
+        );
+        Squeezed { memkit, article }
     }
 
     /// Gives back what [`HostStore::squeeze`] took.
     pub fn release(&mut self, squeezed: Squeezed) {
-        for holder in squeezed.0 {
+        for holder in squeezed.memkit.into_iter().chain(squeezed.article) {
             self.drop_resource(holder);
         }
     }
 
-    /// Takes the leak check's baseline again, now: after a one-time allocation that is not
-    /// memkit's to give back ([`streams::Streams::of`]).
+    /// Takes the leak check's baselines again, now: after a one-time allocation that is not
+    /// the component's to give back ([`streams::Streams::of`]).
     pub(crate) fn take_baseline(&mut self) {
         self.baseline = self.memory_info();
+        self.article_baseline = self.article_memory_info();
     }
 
     /// Skips the leak check when the `Host` is dropped: for a test that leaves the instance
@@ -384,9 +439,35 @@ impl AsContextMut for HostStore {
     }
 }
 
-/// The buffers that hold a squeezed heap (see [`HostStore::squeeze`]).
+/// The buffers that hold the squeezed heaps (see [`HostStore::squeeze`]).
 #[must_use = "give the memory back with HostStore::release"]
-pub struct Squeezed(Vec<ResourceAny>);
+pub struct Squeezed {
+    memkit: Vec<ResourceAny>,
+    article: Vec<ResourceAny>,
+}
+
+/// Fills a heap with holders made by `make`, each then grown by `reserve(holder, units)` (which
+/// says whether it fitted) by the largest power of two of units that still fits, down to one
+/// unit of `unit_bytes`. The holders are made first, while there is room for their handles;
+/// at most two of each size can fit, so 64 holders always suffice.
+fn fill(
+    store: &mut Store<State>,
+    make: impl Fn(&mut Store<State>) -> wasmtime::Result<ResourceAny>,
+    reserve: impl Fn(&mut Store<State>, ResourceAny, u32) -> wasmtime::Result<bool>,
+    unit_bytes: u32,
+) -> Vec<ResourceAny> {
+    let holders: Vec<ResourceAny> = (0..64).map(|_| make(store).expect("constructor")).collect();
+    let mut next = 0;
+    for bits in (0..31 - unit_bytes.trailing_zeros()).rev() {
+        while next < holders.len() {
+            if !reserve(store, holders[next], 1 << bits).expect("reserve never traps") {
+                break;
+            }
+            next += 1;
+        }
+    }
+    holders
+}
 
 impl Default for Host {
     fn default() -> Self {
@@ -403,7 +484,16 @@ impl Drop for HostStore {
         assert_eq!(
             (now.used_bytes, now.live_allocations),
             (self.baseline.used_bytes, self.baseline.live_allocations),
-            "leak: the component holds more than it did after instantiation"
+            "leak: memkit holds more than it did after instantiation"
+        );
+        let now = self.article_memory_info();
+        assert_eq!(
+            (now.used_bytes, now.live_allocations),
+            (
+                self.article_baseline.used_bytes,
+                self.article_baseline.live_allocations
+            ),
+            "leak: the article's component holds more than it did after instantiation"
         );
     }
 }

@@ -1,5 +1,6 @@
-//! A seeded, stateful random driver: it calls memkit through wasmtime the way a long-lived,
-//! careless host would, and checks that the component never traps and agrees with a model.
+//! A seeded, stateful random driver: it calls memkit and the article's component through
+//! wasmtime the way a long-lived, careless host would, and checks that neither component ever
+//! traps and that both agree with a model.
 //!
 //! A run of one seed holds live handles of every resource memkit exports, each with a model of
 //! what it holds, and calls random operations on them, and the free functions, with arguments
@@ -27,13 +28,15 @@
 //!
 //! A run is a pure function of its seed: replaying a seed replays the same calls. The model of
 //! each interface, and its operations, are in the submodule named for it, which ends with its
-//! `INTERFACE`: each operation with the WIT functions it drives and its weight, and the
-//! resources whose handles it keeps. Adding an interface is adding its file and its name to
-//! `interfaces!` below, in the list of the world that exports it. A run drives one world's
-//! component ([`Settings::world`]): `memkit`, or `memkit-async`, which adds the `streams`
-//! interface (its calls run in wasmtime's event loop, `crate::streams`). What the driver must
-//! reach is read from the component itself ([`exports`]), so the tests name every exported
-//! function that no operation drives
+//! `INTERFACE`: the component that exports it, each operation with the WIT functions it drives
+//! and its weight, and the resources whose handles it keeps. Adding an interface is adding its
+//! file and its name to `interfaces!` below, in the list of the world that exports it. A run
+//! drives one of memkit's worlds ([`Settings::world`]), `memkit` or `memkit-async` (which adds
+//! the `streams` interface, whose calls run in wasmtime's event loop, `crate::streams`), and
+//! the article's component beside it in the same store ([`Host`]); an operation's answers are
+//! judged against the memory of the component it calls. What the driver must reach is read
+//! from the components themselves ([`exports`]), so the tests name every exported function
+//! that no operation drives
 //! ([`undriven_functions`]) or that a run did not call ([`Report::uncalled`]), every function
 //! an operation names that memkit does not export ([`unexported_functions`]), and every
 //! exported resource whose handles the driver does not keep ([`unheld_resources`]).
@@ -48,14 +51,17 @@ use wasmtime::component::types::ComponentItem;
 use wasmtime::component::ResourceAny;
 use wasmtime::Engine;
 
-use crate::exports::memkit::core::pools::Point3d;
+use crate::article::{points::Point3d, Article};
 use crate::streams::Streams;
-use crate::{Error, Host, HostStore, Memkit, MemoryInfo, OutOfBounds, Squeezed, World, MIB};
+use crate::{
+    article, Error, Host, HostStore, Memkit, MemoryInfo, OutOfBounds, Squeezed, World, MIB,
+};
 
 use bytes::BytesModel;
 use chunks::AssemblerModel;
 use floats::FloatsModel;
-use pools::{BufferPoolModel, PointPoolModel};
+use points::PointPoolModel;
+use pools::BufferPoolModel;
 use records::{ReaderModel, RecordModel};
 
 /// The memory cap of every run's instance.
@@ -249,13 +255,16 @@ fn run_seed(
     let mut host = Host::of_world(world, MEMORY_LIMIT);
     let streams = (world == World::MemkitAsync).then(|| Streams::of(&mut host));
     let fresh = host.store.memory_info();
+    let article_fresh = host.store.article_memory_info();
     let mut run = Run {
         rng: Rng::with_seed(seed),
         world,
+        target: Target::Memkit,
         host,
         streams,
         report: std::mem::take(report),
         baseline: (fresh.used_bytes, fresh.live_allocations),
+        article_baseline: (article_fresh.used_bytes, article_fresh.live_allocations),
         squeezed: None,
         handles: Handles::default(),
         number: 0,
@@ -308,36 +317,54 @@ macro_rules! ensure {
 
 /// Declares the module of each WIT interface the driver reaches and gathers their
 /// [`Interface`]s, by the world that exports them: an interface is added by its file and its
-/// name here.
+/// name here. (`memory` is exported by both components: its module declares an interface for
+/// each.)
 macro_rules! interfaces {
-    (memkit: [$($memkit:ident),* $(,)?], memkit_async: [$($memkit_async:ident),* $(,)?] $(,)?) => {
+    (
+        memkit: [$($memkit:ident),* $(,)?],
+        memkit_async: [$($memkit_async:ident),* $(,)?],
+        article: [$($article:ident),* $(,)?] $(,)?
+    ) => {
         $(mod $memkit;)*
         $(mod $memkit_async;)*
+        $(mod $article;)*
 
         /// The interfaces of the `memkit` world, which `memkit-async` includes.
         const MEMKIT: &[&Interface] = &[$(&$memkit::INTERFACE),*];
         /// The interfaces `memkit-async` adds.
         const MEMKIT_ASYNC_ADDS: &[&Interface] = &[$(&$memkit_async::INTERFACE),*];
+        /// The interfaces of the article's component.
+        const ARTICLE: &[&Interface] = &[&memory::ARTICLE_INTERFACE, $(&$article::INTERFACE),*];
     };
 }
 
 interfaces! {
-    memkit: [bytes, checksums, chunks, floats, memory, people, pools, records, text],
+    memkit: [bytes, checksums, chunks, memory, pools, records],
     memkit_async: [streams],
+    article: [floats, people, points, text],
 }
 
-/// Every interface of `world` the driver reaches, in a fixed order.
+/// Every interface the driver reaches beside `world`'s, in a fixed order.
 fn interfaces(world: World) -> impl Iterator<Item = &'static Interface> {
     let adds = match world {
         World::Memkit => &[][..],
         World::MemkitAsync => MEMKIT_ASYNC_ADDS,
     };
-    MEMKIT.iter().chain(adds).copied()
+    MEMKIT.iter().chain(adds).chain(ARTICLE).copied()
+}
+
+/// Which of a [`Host`]'s two components an interface's operations call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Memkit,
+    Article,
 }
 
 /// What the driver does with one WIT interface: declared as `INTERFACE` at the end of the
 /// module named for it.
 struct Interface {
+    /// The component whose interface it is.
+    target: Target,
     /// The resources it exports, and where the driver keeps their live handles.
     resources: &'static [Resource],
     /// Its operations.
@@ -379,18 +406,19 @@ const DRIVER_OPERATIONS: &[Operation] = &[
     Operation::new(&[], Run::unsqueeze, 2),
 ];
 
-/// Every operation on `world`'s component, in a fixed order: a seed's random choices index
-/// into it.
-fn every_operation(world: World) -> impl Iterator<Item = &'static Operation> {
+/// Every operation of a run beside `world`, with the component it calls, in a fixed order: a
+/// seed's random choices index into it. (The driver's own steps are memkit's: they squeeze
+/// and drop for both.)
+fn every_operation(world: World) -> impl Iterator<Item = (Target, &'static Operation)> {
     interfaces(world)
-        .flat_map(|interface| interface.operations)
-        .chain(DRIVER_OPERATIONS)
+        .flat_map(|interface| interface.operations.iter().map(|op| (interface.target, op)))
+        .chain(DRIVER_OPERATIONS.iter().map(|op| (Target::Memkit, op)))
 }
 
 /// Every WIT function an operation on `world`'s component drives.
 fn driven_functions(world: World) -> BTreeSet<&'static str> {
     every_operation(world)
-        .flat_map(|operation| operation.drives)
+        .flat_map(|(_, operation)| operation.drives)
         .copied()
         .collect()
 }
@@ -408,7 +436,8 @@ fn every_resource(world: World) -> impl Iterator<Item = &'static Resource> {
     interfaces(world).flat_map(|interface| interface.resources)
 }
 
-/// What memkit exports, read from the component's type.
+/// What memkit's component of a world and the article's export, read from their types. A name
+/// both export (`memory.info`) is one name.
 #[derive(Debug, Default)]
 pub struct Exports {
     /// Every function, named as the driver names it: `text.swap-case` for a function of an
@@ -419,12 +448,17 @@ pub struct Exports {
     pub resources: BTreeSet<String>,
 }
 
-/// What the component of `world` ([`World::component_path`]) exports.
+/// What the component of `world` ([`World::component_path`]) and the article's export.
 pub fn exports(world: World) -> Exports {
-    let (engine, component) = crate::compiled(world, world == World::MemkitAsync);
+    let compiled = crate::compiled(world, world == World::MemkitAsync);
     let mut exports = Exports::default();
-    for (name, export) in component.component_type().exports(engine) {
-        exports.add(engine, None, name, export.ty);
+    for component in [&compiled.memkit, &compiled.article] {
+        let mut own = Exports::default();
+        for (name, export) in component.component_type().exports(&compiled.engine) {
+            own.add(&compiled.engine, None, name, export.ty);
+        }
+        exports.functions.extend(own.functions);
+        exports.resources.extend(own.resources);
     }
     exports
 }
@@ -628,6 +662,22 @@ impl Refusal for Error {
     }
 }
 
+impl Refusal for article::Error {
+    fn is_out_of_memory(&self) -> bool {
+        matches!(self, article::Error::OutOfMemory(_))
+    }
+
+    /// An `invalid` text need only contain the model's.
+    fn agrees_with(&self, want: &Self) -> bool {
+        match (self, want) {
+            (article::Error::Invalid(got), article::Error::Invalid(part)) => {
+                got.contains(part.as_str())
+            }
+            _ => self == want,
+        }
+    }
+}
+
 fn same_f64(a: f64, b: f64) -> bool {
     a == b || (a.is_nan() && b.is_nan())
 }
@@ -698,13 +748,17 @@ fn random_bytes(rng: &mut Rng, len: usize) -> Vec<u8> {
 struct Run {
     rng: Rng,
     world: World,
+    /// The component the operation running calls, whose memory judges its answers.
+    target: Target,
     host: Host,
     /// The `streams` interface of `host`, on `memkit-async` only.
     streams: Option<Streams>,
     /// The report of the whole run, held while this seed runs.
     report: Report,
-    /// `used-bytes` and `live-allocations` of the fresh instance.
+    /// `used-bytes` and `live-allocations` of memkit's fresh instance.
     baseline: (u64, u64),
+    /// The same of the article's.
+    article_baseline: (u64, u64),
     squeezed: Option<Squeezed>,
     handles: Handles,
     /// The number of the operation running.
@@ -717,8 +771,8 @@ struct Run {
 
 impl Run {
     fn operate(&mut self, operations: u64, deadline: Instant, ticker: &mut Ticker<'_>) -> Step {
-        let choices: Vec<&Operation> = every_operation(self.world).collect();
-        let total_weight: u32 = choices.iter().map(|operation| operation.weight).sum();
+        let choices: Vec<(Target, &Operation)> = every_operation(self.world).collect();
+        let total_weight: u32 = choices.iter().map(|(_, operation)| operation.weight).sum();
         for number in 0..operations {
             if Instant::now() >= deadline {
                 break;
@@ -733,15 +787,16 @@ impl Run {
             }
             loop {
                 let mut choice = self.rng.u32(..total_weight);
-                let operation = choices
+                let (target, operation) = choices
                     .iter()
-                    .find(|operation| {
+                    .find(|(_, operation)| {
                         let here = choice < operation.weight;
                         choice = choice.saturating_sub(operation.weight);
                         here
                     })
                     .expect("a weight covers the choice");
                 self.drives = operation.drives;
+                self.target = *target;
                 if (operation.run)(self)? {
                     break;
                 }
@@ -774,6 +829,16 @@ impl Run {
             self.drives
         );
         self.call_for_driver(function, f)
+    }
+
+    /// [`call`](Self::call) for a function of the article's component.
+    fn call_article<T>(
+        &mut self,
+        function: &'static str,
+        f: impl FnOnce(&mut HostStore, &Article) -> wasmtime::Result<T>,
+    ) -> Step<T> {
+        let article = self.host.article.clone();
+        self.call(function, |store, _| f(store, &article))
     }
 
     /// [`call`](Self::call) for a function of `streams`, which only `memkit-async` exports.
@@ -816,8 +881,24 @@ impl Run {
         })
     }
 
+    /// `memory.info` of the component the operation running calls.
     fn memory_info(&mut self) -> Step<MemoryInfo> {
-        self.call_for_driver("memory.info", |s, m| m.memkit_core_memory().call_info(s))
+        self.memory_info_of(self.target)
+    }
+
+    fn memory_info_of(&mut self, target: Target) -> Step<MemoryInfo> {
+        match target {
+            Target::Memkit => {
+                self.call_for_driver("memory.info", |s, m| m.memkit_core_memory().call_info(s))
+            }
+            Target::Article => {
+                let article = self.host.article.clone();
+                let info = self.call_for_driver("memory.info", |s, _| {
+                    article.memkit_core_memory().call_info(s)
+                })?;
+                Ok(memkit_info(info))
+            }
+        }
     }
 
     /// Judges the answer of a call that can fail against the model's `want`.
@@ -941,19 +1022,24 @@ impl Run {
         for handle in self.handles.take_all(self.world) {
             self.call_for_driver("resource.drop", |s, _| handle.resource_drop(s))?;
         }
-        let info = self.memory_info()?;
-        ensure!(
-            (info.used_bytes, info.live_allocations) == self.baseline,
-            "leak: with every handle dropped, used-bytes and live-allocations are ({}, {}), a fresh instance had {:?}",
-            info.used_bytes,
-            info.live_allocations,
-            self.baseline
-        );
-        // The reserve is taken on the first allocation, so a fresh instance may not hold it yet.
-        ensure!(
-            info.reserve_bytes == RESERVE_BYTES || info.peak_used_bytes == 0,
-            "with every handle dropped, the reserve is not retaken: {info:?}"
-        );
+        for (target, baseline) in [
+            (Target::Memkit, self.baseline),
+            (Target::Article, self.article_baseline),
+        ] {
+            let info = self.memory_info_of(target)?;
+            ensure!(
+                (info.used_bytes, info.live_allocations) == baseline,
+                "leak in {target:?}: with every handle dropped, used-bytes and live-allocations are ({}, {}), a fresh instance had {baseline:?}",
+                info.used_bytes,
+                info.live_allocations,
+            );
+            // The reserve is taken on the first allocation, so a fresh instance may not hold
+            // it yet.
+            ensure!(
+                info.reserve_bytes == RESERVE_BYTES || info.peak_used_bytes == 0,
+                "{target:?}: with every handle dropped, the reserve is not retaken: {info:?}"
+            );
+        }
         Ok(())
     }
 
@@ -996,20 +1082,38 @@ impl Run {
     /// A call is promised a typed answer only when it starts with the reserve intact
     /// (memory.wit); when an earlier call drew it, the heap is emptied and squeezed again.
     fn keep_reserve(&mut self) -> Step {
-        if self.memory_info()?.reserve_bytes == RESERVE_BYTES {
+        if self.memory_info_of(Target::Memkit)?.reserve_bytes == RESERVE_BYTES
+            && self.memory_info_of(Target::Article)?.reserve_bytes == RESERVE_BYTES
+        {
             return Ok(());
         }
         self.begin("driver.squeeze again (a call drew the reserve)".into());
         self.report.count("driver.squeeze-again");
         let held = self.squeezed.take().expect("squeezed");
         self.guard(|host| host.store.release(held))?;
-        let info = self.memory_info()?;
-        ensure!(
-            info.reserve_bytes == RESERVE_BYTES,
-            "the reserve is not retaken once the squeeze is released: {info:?}"
-        );
+        for target in [Target::Memkit, Target::Article] {
+            let info = self.memory_info_of(target)?;
+            ensure!(
+                info.reserve_bytes == RESERVE_BYTES,
+                "{target:?}: the reserve is not retaken once the squeeze is released: {info:?}"
+            );
+        }
         self.squeezed = Some(self.guard(|host| host.store.squeeze())?);
         Ok(())
+    }
+}
+
+/// The article's `memory-info`, the same record, as memkit's bindings type it.
+fn memkit_info(info: article::MemoryInfo) -> MemoryInfo {
+    MemoryInfo {
+        pages: info.pages,
+        total_bytes: info.total_bytes,
+        used_bytes: info.used_bytes,
+        free_bytes: info.free_bytes,
+        peak_used_bytes: info.peak_used_bytes,
+        live_allocations: info.live_allocations,
+        reserve_bytes: info.reserve_bytes,
+        reserve_draws: info.reserve_draws,
     }
 }
 

@@ -16,9 +16,7 @@ use wasmtime::{
     StoreLimits, StoreLimitsBuilder,
 };
 
-use crate::exports::memkit::core::{
-    bytes, checksums, chunks, floats, memory, people, pools, records, text,
-};
+use crate::exports::memkit::core::{bytes, checksums, chunks, memory, pools, records};
 use crate::{component_path, MemoryInfo, MIB};
 
 /// How a fleet of tenants is sized.
@@ -96,7 +94,7 @@ pub struct Tenant {
 }
 
 /// One tenant's instance of memkit in its own store. Its interfaces come from the methods
-/// named after them (`text()`, `chunks()`, …).
+/// named after them (`bytes()`, `chunks()`, …).
 pub struct TenantInstance {
     pub store: Store<Tenant>,
     instance: Instance,
@@ -146,9 +144,7 @@ macro_rules! interfaces_looked_up_at_first_use {
 
 // Every interface of the `memkit` world that has functions (`types` has none). A new one
 // must be added here before tenants can call it; the compiler says so at the first use.
-interfaces_looked_up_at_first_use!(
-    memory, bytes, floats, text, chunks, records, pools, people, checksums
-);
+interfaces_looked_up_at_first_use!(memory, bytes, chunks, records, pools, checksums);
 
 impl Tenants {
     /// A pool of `fleet.tenants` slots, each with `fleet.memory_per_tenant` of memory at most.

@@ -1,5 +1,5 @@
 // The message of a memkit error value: the WIT case, then its values, the same text as the
-// Rust core's `Display` (src/error.rs, src/records.rs, src/people.rs; test/errors.test.mjs
+// Rust core's `Display` (memkit-alloc/src/error.rs, src/records.rs, article/src/people.rs; test/errors.test.mjs
 // checks every case of every error type against it). jco's `ComponentError` gets its message
 // from here (the glue patch xtask/glue/component-error.js), and so does the demo page.
 import { recordLayout } from './record-layout.js';

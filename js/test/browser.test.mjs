@@ -55,12 +55,16 @@ async function clickAndWait(buttonId, resultId, pattern) {
   return textOf(resultId);
 }
 
-/** Live allocations in the page's memkit (the module instance app.js imported). */
+/**
+ * Live allocations in the page's components (the module instances app.js imported): memkit's
+ * and the article's, added.
+ */
 const liveAllocations = () => page.evaluate(async () =>
-  Number((await import('./memkit/memkit.js')).memory.info().liveAllocations));
+  Number((await import('./memkit/memkit.js')).memory.info().liveAllocations)
+  + Number((await import('./memkit-article/memkit-article.js')).memory.info().liveAllocations));
 
-test('the page loads memkit with no errors', async () => {
-  assert.match(await textOf('status'), /memkit loaded: \d+ pages of linear memory, no imports/);
+test('the page loads memkit and the article with no errors', async () => {
+  assert.match(await textOf('status'), /memkit loaded: \d+ pages of linear memory, the article's component \d+; no imports/);
 });
 
 test('memory info shows counted bytes', async () => {

@@ -1,7 +1,7 @@
-// The package as a bundler user gets it: `npm pack` of js/, installed into a fresh project in
-// a temporary directory, imported by one small app that webpack 5, Vite (its dev server and
-// `vite build`) and esbuild each build with no configuration file; each page runs in
-// Chromium and shows what memkit answered. The bundlers are the ones pinned in
+// The packages as a bundler user gets them: `npm pack` of js/ (memkit) and of article/js/
+// (memkit-article), installed into a fresh project in a temporary directory, imported by one
+// small app that webpack 5, Vite (its dev server and `vite build`) and esbuild each build with
+// no configuration file; each page runs in Chromium and shows what both components answered. The bundlers are the ones pinned in
 // test/bundlers/package.json (`cargo xtask js` installs them). The commands are README's.
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,16 +17,19 @@ import { serve } from '../scripts/serve.mjs';
 import { run } from './helpers.mjs';
 
 const jsDir = fileURLToPath(new URL('..', import.meta.url));
+const articleDir = fileURLToPath(new URL('../../article/js', import.meta.url));
 const bin = (name) => fileURLToPath(new URL(`./bundlers/node_modules/.bin/${name}`, import.meta.url));
 let project, browser, devServer;
 const servers = [];
 
 // One app for every bundler: memkit's buffers, a checksum, and the streams module (which
-// imports the glue too, so a second copy of memkit would show as a second instance).
+// imports the glue too, so a second copy of memkit would show as a second instance); and the
+// article's swap-case and path length, from its own package.
 const app = `
 import { bytes, checksums, memory } from 'memkit';
 import { digest } from 'memkit/streams';
 import { toBase64 } from 'memkit/base64';
+import { points, text } from 'memkit-article';
 
 async function main() {
   const buffer = bytes.ByteBuffer.fromList(new Uint8Array([1, 2, 3]));
@@ -38,7 +41,8 @@ async function main() {
   const live = Number(memory.info().liveAllocations);
   buffer[Symbol.dispose]();
   hasher[Symbol.dispose]();
-  return [...answers, toBase64(streamed), Number(memory.info().liveAllocations) < live];
+  const article = [text.swapCase('Ok'), points.pathLengthXyz(new Float64Array([0, 0, 0, 3, 4, 0]))];
+  return [...answers, toBase64(streamed), Number(memory.info().liveAllocations) < live, ...article];
 }
 main().then(
   (result) => { document.body.dataset.result = JSON.stringify(result); },
@@ -58,10 +62,11 @@ const page = (script) => `<!doctype html><html><body>${script}</body></html>\n`;
 
 before(() => {
   project = mkdtempSync(join(tmpdir(), 'memkit-bundlers-'));
-  run('npm', ['pack', '--silent', '--pack-destination', project], jsDir);
-  const [tarball] = readdirSync(project).filter((name) => name.endsWith('.tgz'));
+  for (const dir of [jsDir, articleDir]) run('npm', ['pack', '--silent', '--pack-destination', project], dir);
+  const tarballs = readdirSync(project).filter((name) => name.endsWith('.tgz')).map((name) => `./${name}`);
+  assert.equal(tarballs.length, 2);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user', private: true, type: 'module' }));
-  run('npm', ['install', '--no-audit', '--no-fund', '--offline', `./${tarball}`], project);
+  run('npm', ['install', '--no-audit', '--no-fund', '--offline', ...tarballs], project);
 });
 
 after(async () => {
@@ -98,11 +103,12 @@ async function runBuilt(dir) {
 
 /**
  * What every page shows: the buffer's bytes, the CRC-32C of "123456789" (its check value
- * 0xE3069283) and the streamed SHA-256 in base64, and that disposing freed memkit's memory.
+ * 0xE3069283) and the streamed SHA-256 in base64, and that disposing freed memkit's memory;
+ * then the article's swap-case and path length.
  */
 function assertMemkitAnswered(result) {
   const sha256 = createHash('sha256').update('123456789').digest('base64');
-  assert.deepEqual(result, [[1, 2, 3, 4], '4waSgw==', sha256, true]);
+  assert.deepEqual(result, [[1, 2, 3, 4], '4waSgw==', sha256, true, 'oK', 5]);
 }
 
 /**
@@ -150,7 +156,9 @@ test('esbuild bundles the app and, with the .wasm copied beside the bundle, it r
   const dir = join(project, 'esbuild');
   write(dir, { 'src/index.js': app, 'dist/index.html': page('<script type="module" src="index.js"></script>') });
   run(bin('esbuild'), ['src/index.js', '--bundle', '--format=esm', '--outdir=dist'], dir);
-  copyFileSync(join(project, 'node_modules/memkit/dist/browser/memkit.core.wasm'), join(dir, 'dist/memkit.core.wasm'));
+  for (const name of ['memkit', 'memkit-article']) {
+    copyFileSync(join(project, `node_modules/${name}/dist/browser/${name}.core.wasm`), join(dir, `dist/${name}.core.wasm`));
+  }
   assertNoNodeBranch(join(dir, 'dist'));
   assertMemkitAnswered(await runBuilt(join(dir, 'dist')));
 });

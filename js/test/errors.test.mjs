@@ -4,7 +4,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { bytes, chunks, people, records } from 'memkit';
+import { bytes, chunks, records } from 'memkit';
+import { people } from 'memkit-article';
 import { describeError } from 'memkit/errors';
 import { recordLayout } from 'memkit/record-layout';
 import { withoutLeaks } from './helpers.mjs';

@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { floats } from 'memkit';
+import { floats } from 'memkit-article';
 import { assertComponentError, withoutLeaks } from './helpers.mjs';
 
 test('every float-buffer method with Float32Array in and out', () => withoutLeaks(() => {

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { memory, records } from 'memkit';
+import { memory as articleMemory } from 'memkit-article';
 
 /** Asserts that `fn` throws jco's ComponentError whose payload has `tag` (and `val`, if given). */
 export function assertComponentError(fn, tag, val) {
@@ -13,11 +14,12 @@ export function assertComponentError(fn, tag, val) {
   });
 }
 
-/** Runs `body` and asserts that the component's used bytes are back where they started. */
+/** Runs `body` and asserts that each component's used bytes are back where they started. */
 export function withoutLeaks(body) {
-  const before = memory.info().usedBytes;
+  const before = [memory.info().usedBytes, articleMemory.info().usedBytes];
   body();
-  assert.equal(memory.info().usedBytes, before, 'component memory leaked');
+  assert.equal(memory.info().usedBytes, before[0], "memkit's memory leaked");
+  assert.equal(articleMemory.info().usedBytes, before[1], "the article's memory leaked");
 }
 
 /** `parts` (Uint8Arrays) one after the other in a new Uint8Array. */
@@ -44,6 +46,24 @@ export function serializedRecords(payloads, { kind = 'crc32c', header } = {}) {
     record[Symbol.dispose]();
     return frame;
   }));
+}
+
+/** CRC-32C records of the given payload sizes, record `i` filled with byte `i`. */
+export const recordsOfSizes = (...sizes) => serializedRecords(sizes.map((size, i) => new Uint8Array(size).fill(i)));
+
+/**
+ * POSTs `body` to the record service at `base` (`/records?checksum=crc32c` unless `path` says
+ * otherwise) and gives what a client sees of the answer: the status, the headers the service
+ * sets and the JSON.
+ */
+export async function postRecords(base, body, { path = '/records?checksum=crc32c', method = 'POST', ...init } = {}) {
+  const response = await fetch(`${base}${path}`, { method, body, ...init });
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    crc32c: response.headers.get('x-amz-checksum-crc32c'),
+    json: await response.json(),
+  };
 }
 
 /** Runs a command in `cwd`; a failure's message carries what it printed. */

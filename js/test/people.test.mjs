@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { people } from 'memkit';
+import { people } from 'memkit-article';
 
 const ada = { name: 'Ada', age: 36, email: 'ada@example.com' };
 

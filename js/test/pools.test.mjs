@@ -52,32 +52,3 @@ test('with-classes validates its input', () => {
   assertComponentError(() => pools.BufferPool.withClasses(new Uint32Array([64]), 0xffff_ffff), 'too-large', { requested: 0xffff_ffff, limit: 4096 });
   assertComponentError(() => new pools.BufferPool().acquire(0xffff_ffff), 'out-of-memory', 0xffff_ffff);
 });
-
-test('points, the point pool and path-length', () => withoutLeaks(() => {
-  const a = new pools.Point(0, 0, 0);
-  const pool = new pools.PointPool(1);
-  const b = pool.get(3, 4, 0);
-  assert.equal(a.distanceTo(b), 5);
-  a.reset(1, 2, 3);
-  assert.deepEqual([a.x(), a.y(), a.z()], [1, 2, 3]);
-  assert.deepEqual(a.toRecord(), { x: 1, y: 2, z: 3 });
-  pool.put(b);
-  pool.put(a);
-  assert.equal(pool.size(), 1);
-  const reused = pool.get(7, 8, 9);
-  assert.deepEqual(reused.toRecord(), { x: 7, y: 8, z: 9 });
-  reused[Symbol.dispose]();
-  pool[Symbol.dispose]();
-  const line = Array.from({ length: 1000 }, (_, i) => ({ x: i, y: 0, z: 0 }));
-  assert.equal(pools.pathLength(line), 999);
-  assert.equal(pools.pathLength([]), 0);
-  assert.ok(Number.isNaN(pools.pathLength([{ x: NaN, y: 0, z: 0 }, { x: 0, y: 0, z: 0 }])));
-}));
-
-test('pathLengthXyz takes a Float64Array and agrees with pathLength', () => {
-  const points = Array.from({ length: 1000 }, (_, i) => ({ x: Math.cos(i / 100), y: Math.sin(i / 100), z: i / 100 }));
-  const coords = Float64Array.from(points.flatMap((p) => [p.x, p.y, p.z]));
-  assert.equal(pools.pathLengthXyz(coords), pools.pathLength(points));
-  assert.equal(pools.pathLengthXyz(new Float64Array(0)), 0);
-  assertComponentError(() => pools.pathLengthXyz(new Float64Array(4)), 'invalid');
-});

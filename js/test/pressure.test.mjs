@@ -3,19 +3,23 @@
 // that must answer, and an argument that cannot be placed.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { bytes, memory, people, records, text } from 'memkit';
+import { bytes, memory, records } from 'memkit';
+import { floats, memory as articleMemory, people, text } from 'memkit-article';
 import { recordLayout } from 'memkit/record-layout';
 import { assertComponentError, withoutLeaks } from './helpers.mjs';
 
-/** Fills the heap with caller-sized reservations (which leave the reserve intact). */
-function squeeze() {
-  // The holders first, while their handles fit; then the largest power of two each can take.
-  const holders = Array.from({ length: 64 }, () => new bytes.ByteBuffer(0));
+/**
+ * Fills a component's heap with caller-sized reservations (which leave the reserve intact):
+ * holders made by `make`, each then taking by `reserve(holder, units)` the largest power of two
+ * that fits, down to one unit of `unitBytes`. The holders come first, while their handles fit.
+ */
+function fill(make, reserve, unitBytes) {
+  const holders = Array.from({ length: 64 }, make);
   let next = 0;
-  for (let bits = 31; bits >= 0; bits--) {
+  for (let bits = 31 - Math.log2(unitBytes); bits >= 0; bits--) {
     while (next < holders.length) {
       try {
-        holders[next].reserve(2 ** bits);
+        reserve(holders[next], 2 ** bits);
         next++;
       } catch (error) {
         if (error.payload?.tag !== 'out-of-memory') throw error;
@@ -26,12 +30,21 @@ function squeeze() {
   return holders;
 }
 
+/** Fills both components' heaps: memkit's with byte buffers, the article's with float buffers. */
+function squeeze() {
+  return [
+    ...fill(() => new bytes.ByteBuffer(0), (holder, n) => holder.reserve(n), 1),
+    ...fill(() => new floats.FloatBuffer(0), (holder, n) => holder.reserve(n), 4),
+  ];
+}
+
 test('with memory full, calls answer with values or out-of-memory, and the reserve stays', () => withoutLeaks(() => {
   const kept = bytes.ByteBuffer.fromList(new Uint8Array([1, 2, 3]));
   const record = new records.BinaryRecord('crc32c');
   const holders = squeeze();
   try {
     assert.equal(memory.info().reserveBytes, 65536n);
+    assert.equal(articleMemory.info().reserveBytes, 65536n);
     assert.equal(text.swapCase('aB'), 'Ab');
     record.setHeader(new Uint8Array(recordLayout.headerBytes).fill(7));
     assertComponentError(() => record.setHeader(new Uint8Array(15)), 'invalid');
@@ -53,6 +66,7 @@ test('with memory full, calls answer with values or out-of-memory, and the reser
   record[Symbol.dispose]();
   kept[Symbol.dispose]();
   assert.equal(memory.info().reserveBytes, 65536n);
+  assert.equal(articleMemory.info().reserveBytes, 65536n);
 }));
 
 test('an argument that cannot be placed throws a RangeError and the instance keeps working', () => withoutLeaks(() => {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { recordLayout } from 'memkit/record-layout';
-import { serializedRecords } from './helpers.mjs';
+import { postRecords, recordsOfSizes as stream } from './helpers.mjs';
 import { references } from './references.mjs';
 import { serveComponent } from '../scripts/wasmtime-serve.mjs';
 
@@ -24,19 +24,9 @@ before(async () => {
 
 after(async () => Promise.all(Object.values(served).map((server) => server.stop())));
 
-/** CRC-32C records of the given payload sizes, record `i` filled with byte `i`. */
-const stream = (...sizes) => serializedRecords(sizes.map((size, i) => new Uint8Array(size).fill(i)));
 
-/** What a client sees of an answer: status, the headers the service sets, and the JSON. */
-async function post(build, body, { path = '/records?checksum=crc32c', method = 'POST', ...init } = {}) {
-  const response = await fetch(`${served[build].url}${path}`, { method, body, ...init });
-  return {
-    status: response.status,
-    contentType: response.headers.get('content-type'),
-    crc32c: response.headers.get('x-amz-checksum-crc32c'),
-    json: await response.json(),
-  };
-}
+/** What a client sees of the answer of `build` to `body`. */
+const post = (build, body, options) => postRecords(served[build].url, body, options);
 
 /** The header's form: base64 of the big-endian CRC-32C. */
 const header = (body) => Buffer.from(references.crc32c(body)).toString('base64');

@@ -7,7 +7,7 @@ import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { records } from 'memkit';
 import { recordLayout } from 'memkit/record-layout';
-import { serializedRecords } from './helpers.mjs';
+import { postRecords, recordsOfSizes as stream } from './helpers.mjs';
 import { serveComponent } from '../scripts/wasmtime-serve.mjs';
 
 const component = fileURLToPath(new URL('../../target/composed/record-service.wasm', import.meta.url));
@@ -21,14 +21,13 @@ before(async () => {
 
 after(async () => served?.stop());
 
-/** CRC-32C records of the given payload sizes, record `i` filled with byte `i`. */
-const stream = (...sizes) => serializedRecords(sizes.map((size, i) => new Uint8Array(size).fill(i)));
 /** Where the record after ones with these payload sizes starts in a stream. */
 const offsetAfter = (...sizes) => sizes.reduce((at, size) => at + recordLayout.overheadBytes + size, 0);
 
-async function post(body, { path = '/records?checksum=crc32c', method = 'POST', ...init } = {}) {
-  const response = await fetch(`${base}${path}`, { method, body, ...init });
-  return { status: response.status, json: await response.json() };
+/** The status and the JSON of the answer to `body`. */
+async function post(body, options) {
+  const { status, json } = await postRecords(base, body, options);
+  return { status, json };
 }
 
 test('a valid stream: 200 with the count and the payload bytes', async () => {

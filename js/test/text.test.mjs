@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { text } from 'memkit';
+import { text } from 'memkit-article';
 
 test('swap-case swaps ASCII letters only', () => {
   assert.equal(text.swapCase('Hello, WebAssembly!'), 'hELLO, wEBaSSEMBLY!');

@@ -3,7 +3,7 @@
 //!
 //! The crate binds a world that imports every interface the `memkit` world exports (with the
 //! `async` feature, `memkit-async`'s `streams` too); each is a module under
-//! [`memkit::core`], named as wit-bindgen names it: `memkit:core/records@0.3.0` is
+//! [`memkit::core`], named as wit-bindgen names it: `memkit:core/records@0.4.0` is
 //! [`memkit::core::records`]. Calling them is calling the memkit component your component is
 //! composed with (`wac plug`, or `cargo xtask compose` in memkit's repository).
 //!
@@ -26,19 +26,19 @@
 //!         package example:check;
 //!
 //!         interface check {
-//!             use memkit:core/records@0.3.0.{checksum-kind, decode-error};
+//!             use memkit:core/records@0.4.0.{checksum-kind, decode-error};
 //!             count-records: func(%stream: list<u8>, kind: checksum-kind) -> result<u32, decode-error>;
 //!         }
 //!
 //!         world checker {
-//!             import memkit:core/records@0.3.0;
+//!             import memkit:core/records@0.4.0;
 //!             export check;
 //!         }
 //!     ",
 //!     world: "checker",
 //!     with: {
-//!         "memkit:core/types@0.3.0": memkit_bindings::memkit::core::types,
-//!         "memkit:core/records@0.3.0": memkit_bindings::memkit::core::records,
+//!         "memkit:core/types@0.4.0": memkit_bindings::memkit::core::types,
+//!         "memkit:core/records@0.4.0": memkit_bindings::memkit::core::records,
 //!     },
 //! });
 //!

@@ -1,9 +1,10 @@
 //! Glue of `wit/streams.wit` over `src/streams.rs` (the `memkit-async` world only): each
-//! function reads its input stream in pieces of [`READ_BYTES`] into one buffer reserved
-//! fallibly, hands each piece to the core, and writes what comes back. A function that returns
-//! a stream does that in a task of its own (`spawn_local`), so that it returns the stream and
-//! the future at once; the task ends when the input ends, when the reader of its output drops
-//! it, or at an error, then writes the outcome to the future and drops everything it held.
+//! function reads its input stream into the core's read buffer, hands each piece to the
+//! core, and writes what comes back; what a piece does and what the outcome is are the core's.
+//! A function that returns a stream does that in a task of its own (`spawn_local`), so that it
+//! returns the stream and the future at once; the task ends when the input ends, when the
+//! reader of its output drops it, or at an error, then writes the outcome to the future and
+//! drops everything it held.
 
 use std::ops::ControlFlow;
 
@@ -13,16 +14,9 @@ use super::exports::memkit::core::streams::{FramingError, Guest};
 use super::exports::memkit::core::{bytes, checksums, records, types};
 use super::records::{hand_over, room_for_frames};
 use super::{wit_future, wit_stream, Memkit, Rep, Result};
-use crate::alloc::{room_for_handle, try_with_capacity};
+use crate::alloc::room_for_handle;
 use crate::bytes::ByteBuffer;
-use crate::checksums::Hasher;
-use crate::chunks::ChunkAssembler;
-use crate::streams::{RecordStream, READ_BYTES};
-
-/// The read buffer: [`READ_BYTES`], reserved fallibly.
-fn read_buffer() -> std::result::Result<Vec<u8>, crate::Error> {
-    try_with_capacity::<u8>(READ_BYTES)
-}
+use crate::streams::{read_buffer, Assembly, RecordStream, StreamHasher};
 
 /// Reads `input` into `buffer` until it ends, calling `each` with every piece; `each` breaks
 /// to stop early. The buffer comes back for reuse, emptied.
@@ -60,10 +54,7 @@ impl Guest for Memkit {
         wit_bindgen::spawn_local(async move {
             let mut records = RecordStream::new(checksum.into(), max_payload);
             let outcome = match read_buffer() {
-                Err(_) => Err(crate::streams::FramingError {
-                    offset: 0,
-                    error: crate::records::DecodeError::OutOfMemory(READ_BYTES as u32),
-                }),
+                Err(_) => Err(RecordStream::read_buffer_refused()),
                 Ok(buffer) => {
                     let read = read_each(&mut input, buffer, async |piece| {
                         let (batch, out) = match records.push_if(&piece, room_for_frames) {
@@ -101,9 +92,9 @@ impl Guest for Memkit {
         total_size: u32,
         expected: Option<checksums::ExpectedDigest>,
     ) -> Result<bytes::ByteBuffer> {
-        let mut assembler = ChunkAssembler::create(total_size, expected.map(Into::into))?;
+        let mut assembly = Assembly::new(total_size, expected.map(Into::into))?;
         let read = read_each(&mut input, read_buffer()?, async |piece| {
-            match assembler.append(&piece) {
+            match assembly.piece(&piece) {
                 Ok(()) => ControlFlow::Continue(piece),
                 Err(error) => ControlFlow::Break(error),
             }
@@ -112,7 +103,7 @@ impl Guest for Memkit {
         if let ControlFlow::Break(error) = read {
             return Err(error.into());
         }
-        let bytes = assembler.finish_if(room_for_handle::<Rep<ByteBuffer>>)?;
+        let bytes = assembly.finish(room_for_handle::<Rep<ByteBuffer>>)?;
         Ok(super::bytes::handle(ByteBuffer::from_vec(bytes)))
     }
 
@@ -120,14 +111,14 @@ impl Guest for Memkit {
         mut input: StreamReader<u8>,
         algorithm: checksums::Algorithm,
     ) -> Result<Vec<u8>> {
-        let mut hasher = Hasher::new(algorithm.into());
+        let mut hasher = StreamHasher::new(algorithm.into());
         let read: ControlFlow<()> = read_each(&mut input, read_buffer()?, async |piece| {
-            hasher.update(&piece);
+            hasher.piece(&piece);
             ControlFlow::Continue(piece)
         })
         .await;
         debug_assert!(read.is_continue());
-        Ok(hasher.digest())
+        Ok(hasher.finish())
     }
 
     async fn hash_through(
@@ -142,27 +133,23 @@ impl Guest for Memkit {
             ))
         });
         wit_bindgen::spawn_local(async move {
-            let mut hasher = Hasher::new(algorithm.into());
+            let mut hasher = StreamHasher::new(algorithm.into());
             let outcome = match read_buffer() {
                 Err(error) => Err(error.into()),
                 Ok(buffer) => {
                     // The piece itself goes on to the output, and comes back to be refilled.
                     let read = read_each(&mut input, buffer, async |piece| {
-                        hasher.update(&piece);
+                        hasher.piece(&piece);
                         let undelivered = bytes_out.write_all(piece).await;
                         if undelivered.is_empty() {
                             ControlFlow::Continue(undelivered)
                         } else {
-                            let delivered = hasher.bytes_hashed() - undelivered.len() as u64;
-                            ControlFlow::Break(types::Error::Invalid(format!(
-                                "hash-through: the reader of the output dropped it after \
-                                 {delivered} bytes"
-                            )))
+                            ControlFlow::Break(hasher.output_dropped(undelivered.len()).into())
                         }
                     })
                     .await;
                     match read {
-                        ControlFlow::Continue(()) => Ok(hasher.digest()),
+                        ControlFlow::Continue(()) => Ok(hasher.finish()),
                         ControlFlow::Break(error) => Err(error),
                     }
                 }

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::build::{async_component_path, component_path};
+use crate::build::{component_path, with_built_components};
 use crate::js::{ensure_npm_packages, js};
 use crate::util::{
     cargo, ensure_wasmtime_cli, js_dir, replace_between, run, workspace_root, Result,
@@ -139,7 +139,7 @@ fn node_harness(script: &str, args: &[&str]) -> Result<Command> {
 /// The wasmtime harness over `component`; returns what it printed.
 fn wasmtime_harness(component: &Path, args: &[&str]) -> Result<String> {
     output(
-        cargo()
+        with_built_components(&mut cargo())
             .args([
                 "run",
                 "--release",
@@ -148,8 +148,7 @@ fn wasmtime_harness(component: &Path, args: &[&str]) -> Result<String> {
                 "--",
             ])
             .args(args)
-            .env("MEMKIT_WASM", component)
-            .env("MEMKIT_ASYNC_WASM", async_component_path()),
+            .env("MEMKIT_WASM", component),
     )
 }
 

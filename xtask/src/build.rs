@@ -1,76 +1,65 @@
-//! `cargo xtask build`: memkit's core module, once for each world, made a component with its
-//! description, license, source and version (from Cargo.toml), validated, refused if it
-//! imports anything, and written to `target/memkit.wasm` and
-//! `target/memkit-async.wasm`; and the reading of a component's
-//! imports and exports that the other commands check with.
+//! `cargo xtask build`: the core module of each component (`memkit` twice, once for each of its
+//! worlds, and `memkit-article`), made a component with its description, license, source and
+//! version (from its Cargo.toml), validated, refused if it imports anything, and written to
+//! `target/memkit.wasm`, `target/memkit-async.wasm` and `target/memkit-article.wasm`; and the
+//! reading of a component's imports and exports that the other commands check with.
 
 use std::path::PathBuf;
+use std::process::Command;
 
 use crate::figures::Figures;
 use crate::publish::PackageMetadata;
 use crate::util::{cargo, run, target_dir, Result, WASM_TARGET};
 
+pub use memkit_components::Component;
+
+/// Where `build` writes `component`: `target/<name>.wasm`.
+pub fn built(component: Component) -> PathBuf {
+    component.path_in(&target_dir())
+}
+
 /// Where `build` writes the component of the synchronous world `memkit`.
 pub fn component_path() -> PathBuf {
-    World::Memkit.component_path()
-}
-
-/// The worlds `build` builds, each from the same crate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum World {
-    /// `memkit`: synchronous, what jco transpiles and most hosts run.
-    Memkit,
-    /// `memkit-async`: `memkit` plus `interface streams` (WASI 0.3 streams), for hosts with
-    /// component-model async. Built with the crate's `memkit-async` feature.
-    MemkitAsync,
-}
-
-impl World {
-    /// Every world, in build order.
-    pub const ALL: [World; 2] = [World::Memkit, World::MemkitAsync];
-
-    /// The world's WIT name, which is also its component's file name.
-    pub fn name(self) -> &'static str {
-        match self {
-            World::Memkit => "memkit",
-            World::MemkitAsync => "memkit-async",
-        }
-    }
-
-    /// `target/<name>.wasm`.
-    pub fn component_path(self) -> PathBuf {
-        target_dir().join(format!("{}.wasm", self.name()))
-    }
+    built(Component::Memkit)
 }
 
 /// Where `build` writes the component of the `memkit-async` world.
 pub fn async_component_path() -> PathBuf {
-    World::MemkitAsync.component_path()
+    built(Component::MemkitAsync)
 }
 
-/// Builds both worlds' components (see [`build_world`]) and returns the path of `memkit`'s.
+/// Builds every component (see [`build_component`]) and returns the path of `memkit`'s.
 pub fn build() -> Result<PathBuf> {
-    for world in World::ALL {
-        build_world(world)?;
+    for component in Component::ALL {
+        build_component(component)?;
     }
     Ok(component_path())
 }
 
-/// Builds `world`'s core module, makes it a component, validates it, refuses it if it imports
-/// anything, and writes `target/<world>.wasm`.
-pub fn build_world(world: World) -> Result<PathBuf> {
+/// `command` with the environment variable of each component set to the file `build` wrote,
+/// so that a host run by it (the host tests, the demo, the benchmarks) runs those files.
+pub fn with_built_components(command: &mut Command) -> &mut Command {
+    for component in Component::ALL {
+        command.env(component.env_var(), built(component));
+    }
+    command
+}
+
+/// Builds `component`'s core module, makes it a component, validates it, refuses it if it
+/// imports anything, and writes `target/<name>.wasm`.
+pub fn build_component(component: Component) -> Result<PathBuf> {
     let mut command = cargo();
     command.args([
         "build",
         "--package",
-        "memkit",
+        component.package(),
         "--profile",
         "component",
         "--target",
         WASM_TARGET,
     ]);
-    if world == World::MemkitAsync {
-        command.args(["--features", "memkit-async"]);
+    for feature in component.features() {
+        command.args(["--features", feature]);
     }
     // Panic locations name the source files of the crates.io dependencies by their path under
     // cargo's home: without this, the component's bytes (and the figures in the docs) would
@@ -87,22 +76,23 @@ pub fn build_world(world: World) -> Result<PathBuf> {
         ),
     ]);
     run(&mut command)?;
-    // Both builds write the same file: it is read at once, before the other build runs.
+    // memkit's two builds write the same file: it is read at once, before the other runs.
     let module_path = target_dir()
         .join(WASM_TARGET)
         .join("component")
-        .join("memkit.wasm");
+        .join(component.module_file());
     let module = std::fs::read(&module_path)
         .map_err(|e| format!("cannot read {}: {e}", module_path.display()))?;
     // The metadata that `wkg publish` makes OCI annotations of, and hosts can read.
-    let component = PackageMetadata::read()?.add_to(world.name(), &componentize(&module)?)?;
-    let surface = component_surface(&component)?;
-    surface.require_no_imports(&format!("the {} component", world.name()))?;
-    let path = world.component_path();
-    std::fs::write(&path, &component)?;
-    let figures = Figures::of(&component)?;
+    let bytes =
+        PackageMetadata::read(component)?.add_to(component.name(), &componentize(&module)?)?;
+    let surface = component_surface(&bytes)?;
+    surface.require_no_imports(&format!("the {} component", component.name()))?;
+    let path = built(component);
+    std::fs::write(&path, &bytes)?;
+    let figures = Figures::of(&bytes)?;
     eprintln!(
-        "xtask: wrote {} ({:.1} KiB; memkit's core module in it {:.1} KiB), imports: none, \
+        "xtask: wrote {} ({:.1} KiB; its core module {:.1} KiB), imports: none, \
          exports: {}",
         path.display(),
         figures.component_bytes as f64 / 1024.0,
@@ -177,4 +167,55 @@ pub fn component_surface(component: &[u8]) -> Result<Surface> {
         }
     }
     Ok(surface)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The packages `component`'s crate links for wasm, as `cargo tree` lists them (not the
+    /// proc-macros that run at build time, wit-bindgen's among them, which read the WIT with
+    /// serde).
+    fn wasm_dependencies(component: Component) -> Vec<String> {
+        let out = cargo()
+            .args([
+                "tree",
+                "--package",
+                component.package(),
+                "--target",
+                WASM_TARGET,
+            ])
+            .args([
+                "--edges",
+                "normal,no-proc-macro",
+                "--prefix",
+                "none",
+                "--format",
+                "{p}",
+            ])
+            .output()
+            .expect("cargo tree runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .expect("UTF-8")
+            .lines()
+            .filter_map(|line| line.split_whitespace().next().map(str::to_string))
+            .collect()
+    }
+
+    /// The data plane has no JSON in it: no serde anywhere in its dependency tree, where the
+    /// article's component has it.
+    #[test]
+    fn the_data_plane_has_no_serde_and_the_article_has() {
+        let memkit = wasm_dependencies(Component::Memkit);
+        assert!(memkit.contains(&"memkit-alloc".to_string()), "{memkit:?}");
+        let serde: Vec<&String> = memkit.iter().filter(|p| p.starts_with("serde")).collect();
+        assert!(serde.is_empty(), "memkit builds on {serde:?}");
+        let article = wasm_dependencies(Component::Article);
+        assert!(article.iter().any(|p| p == "serde_json"), "{article:?}");
+    }
 }

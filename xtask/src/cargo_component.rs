@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use crate::build::{async_component_path, build, component_surface};
+use crate::build::{build, component_surface, with_built_components};
 use crate::util::{cargo, run, target_dir, workspace_root, Result, WASM_TARGET};
 
 /// The cargo-component version `cargo xtask cargo-component` installs and uses.
@@ -51,8 +51,7 @@ pub fn cargo_component() -> Result {
     );
     // The streams tests run on `cargo xtask build`'s memkit-async: cargo-component builds the
     // `memkit` world only.
-    run(cargo()
+    run(with_built_components(&mut cargo())
         .args(["test", "--release", "--package", "host-test"])
-        .env("MEMKIT_WASM", &built)
-        .env("MEMKIT_ASYNC_WASM", async_component_path()))
+        .env("MEMKIT_WASM", &built))
 }

@@ -1,5 +1,6 @@
 //! `cargo xtask compose`: memkit plugged into the components in `examples/` that import it
-//! (record-check, record-service on wasi:http 0.3 and 0.2, python-guest),
+//! (record-check, record-service on wasi:http 0.3 and 0.2; python-guest, which imports the
+//! article's component too),
 //! with the `wac-graph` library (what `wac plug` does), each result validated and written to
 //! `target/composed/<name>.wasm`. The examples are built as their users build them: their WIT
 //! dependencies fetched and memkit's components pulled from a registry (see `registry`).
@@ -10,7 +11,7 @@ use std::process::Command;
 use wac_graph::types::{ItemKind, Package};
 use wac_graph::{CompositionGraph, EncodeOptions};
 
-use crate::build::{build, component_surface, componentize, World};
+use crate::build::{build, component_surface, componentize, Component};
 use crate::util::{cargo, run, target_dir, workspace_root, Result, WASIP2_TARGET, WASM_TARGET};
 use crate::{python, registry};
 
@@ -20,9 +21,10 @@ struct Consumer {
     name: &'static str,
     /// Its package name in the composition graph.
     package: &'static str,
-    /// The memkit world plugged in: `memkit-async` for a consumer of `streams`, else the
-    /// synchronous `memkit`, which hosts without component-model async can run.
-    memkit: World,
+    /// The components plugged in, in order: `memkit-async` for a consumer of `streams`, else
+    /// the synchronous `memkit`, which hosts without component-model async can run; and
+    /// `memkit-article` for a consumer of the article's interfaces.
+    plugs: &'static [Component],
     /// Whether the composition must import nothing (else it may import WASI).
     self_contained: bool,
 }
@@ -30,7 +32,7 @@ struct Consumer {
 const RECORD_CHECK: Consumer = Consumer {
     name: "record-check",
     package: "memkit:record-check",
-    memkit: World::Memkit,
+    plugs: &[Component::Memkit],
     self_contained: true,
 };
 
@@ -38,7 +40,7 @@ const RECORD_CHECK: Consumer = Consumer {
 const RECORD_SERVICE: Consumer = Consumer {
     name: "record-service",
     package: "memkit:record-service",
-    memkit: World::MemkitAsync,
+    plugs: &[Component::MemkitAsync],
     self_contained: false,
 };
 
@@ -46,14 +48,15 @@ const RECORD_SERVICE: Consumer = Consumer {
 const RECORD_SERVICE_P2: Consumer = Consumer {
     name: "record-service-p2",
     package: "memkit:record-service",
-    memkit: World::Memkit,
+    plugs: &[Component::Memkit],
     self_contained: false,
 };
 
 const PYTHON_GUEST: Consumer = Consumer {
     name: "python-guest",
     package: "memkit:python-guest",
-    memkit: World::Memkit,
+    // The article's first: the consumer's export uses its `json-error`.
+    plugs: &[Component::Article, Component::Memkit],
     self_contained: false,
 };
 
@@ -75,8 +78,8 @@ pub fn compose_from_registry() -> Result<PathBuf> {
     compose_built(&registry::pulled_dir())
 }
 
-/// Builds every consumer, composes each with the memkit component of its world found in
-/// `memkit_dir` (`<world>.wasm`, as `cargo xtask build` and the pull name them) and writes the
+/// Builds every consumer, composes each with the components it plugs in, found in
+/// `memkit_dir` (`<name>.wasm`, as `cargo xtask build` and the pull name them) and writes the
 /// results; returns the composed record-check's path (the one `cargo xtask test` transpiles).
 pub fn compose_built(memkit_dir: &Path) -> Result<PathBuf> {
     let record_check = plug_and_write(&RECORD_CHECK, memkit_dir, &build_record_check()?)?;
@@ -141,8 +144,9 @@ fn build_python_guest() -> Result<Vec<u8>> {
     Ok(std::fs::read(&out)?)
 }
 
-/// What `wac_graph::plug` does (each of memkit's exports that the consumer imports becomes
-/// that import; the consumer's exports become the composition's), and two things more:
+/// What `wac_graph::plug` does with several plugs (each export of a plug that the consumer
+/// imports becomes that import, taken from the first plug that has it; the consumer's exports
+/// become the composition's), and two things more:
 /// - the memkit interfaces plugged in are exported too, with those they `use`. A consumer
 ///   whose own exports use memkit's types (record-check's `check-error` holds a
 ///   `decode-error`) needs it: an exported interface may only refer to types the component
@@ -155,10 +159,9 @@ fn build_python_guest() -> Result<Vec<u8>> {
 ///   as import").
 fn plug_reexporting(
     graph: &mut CompositionGraph,
-    plug: wac_graph::PackageId,
+    plugs: &[wac_graph::PackageId],
     socket: wac_graph::PackageId,
 ) -> Result {
-    let plug_exports = graph.types()[graph[plug].ty()].exports.clone();
     let socket_type = &graph.types()[graph[socket].ty()];
     let socket_imports: Vec<String> = socket_type.imports.keys().cloned().collect();
     let socket_exports: Vec<String> = socket_type.exports.keys().cloned().collect();
@@ -168,44 +171,75 @@ fn plug_reexporting(
         .filter(|(_, kind)| matches!(kind, ItemKind::Type(_)))
         .map(|(name, _)| name.clone())
         .collect();
-    let memkit = graph.instantiate(plug);
+    let instances: Vec<_> = plugs.iter().map(|plug| graph.instantiate(*plug)).collect();
     let consumer = graph.instantiate(socket);
-    // memkit's interfaces the consumer imports are plugged in and exported. The exported
-    // interfaces refer to types of the memkit interfaces they `use` (`types.error`,
+    // Each plug's interfaces the consumer imports are plugged in and exported. The exported
+    // interfaces refer to types of the interfaces they `use` (`types.error`,
     // `checksums.expected-digest` in `chunks`); a consumer that calls none of the functions
     // that need one does not import that interface (record-service reads frames, whose errors
-    // are `decode-error`), so it is exported from memkit too. All in memkit's own export
-    // order, where an interface comes after those it uses, as an export must.
-    let plugged: Vec<String> = socket_imports
-        .iter()
-        .filter(|name| plug_exports.contains_key(*name))
-        .cloned()
-        .collect();
-    if plugged.is_empty() {
-        return Err("the consumer imports nothing that memkit exports".into());
+    // are `decode-error`), so it is exported from its plug too. All in each plug's own export
+    // order, where an interface comes after those it uses, as an export must. A name two plugs
+    // export (`memkit:core/types`) can be exported once: a later plug's interface that uses it
+    // is plugged in but not exported (the consumer's own exports must then not use its types;
+    // put the plug whose types they use first).
+    let mut exported: Vec<(String, usize)> = Vec::new();
+    let mut plugged_any = false;
+    for (index, (plug, instance)) in plugs.iter().zip(&instances).enumerate() {
+        let plug_exports = graph.types()[graph[*plug].ty()].exports.clone();
+        let plugged: Vec<String> = socket_imports
+            .iter()
+            .filter(|name| {
+                plug_exports.contains_key(*name) && !exported.iter().any(|(n, _)| n == *name)
+            })
+            .cloned()
+            .collect();
+        plugged_any |= !plugged.is_empty();
+        let taken_by_another =
+            |name: &String| exported.iter().any(|(n, by)| n == name && *by != index);
+        let mut to_export: Vec<String> = Vec::new();
+        for name in &plugged {
+            let used = interfaces_used_by(std::slice::from_ref(name))?;
+            if !used.iter().any(&taken_by_another) {
+                to_export.push(name.clone());
+                to_export.extend(used);
+            }
+        }
+        for name in plug_exports.keys() {
+            let is_plugged = plugged.contains(name);
+            let exports_it = to_export.contains(name) && !exported.iter().any(|(n, _)| n == name);
+            if !is_plugged && !exports_it {
+                continue;
+            }
+            let export = graph.alias_instance_export(*instance, name)?;
+            if is_plugged {
+                graph.set_instantiation_argument(consumer, name, export)?;
+            }
+            if exports_it {
+                graph.export(export, name)?;
+                exported.push((name.clone(), index));
+            }
+        }
     }
-    let used = interfaces_used_by(&plugged)?;
-    for name in plug_exports.keys() {
-        let is_plugged = plugged.contains(name);
-        if !is_plugged && !used.contains(name) {
-            continue;
-        }
-        let export = graph.alias_instance_export(memkit, name)?;
-        if is_plugged {
-            graph.set_instantiation_argument(consumer, name, export)?;
-        }
-        graph.export(export, name)?;
+    if !plugged_any {
+        return Err("the consumer imports nothing that its plugs export".into());
     }
     // A decoded component does not say which interface a world-level type came from, only
     // its name: the plugged interface that exports a type of that name gives it (wac checks
     // that the types agree).
     for name in &imported_types {
-        let mut defining = socket_imports.iter().filter(|interface| {
-            matches!(plug_exports.get(*interface), Some(ItemKind::Instance(id))
-                if graph.types()[*id].exports.contains_key(name))
-        });
-        if let (Some(interface), None) = (defining.next(), defining.next()) {
-            let interface = graph.alias_instance_export(memkit, interface)?;
+        let mut defining = Vec::new();
+        for (plug, instance) in plugs.iter().zip(&instances) {
+            let plug_exports = &graph.types()[graph[*plug].ty()].exports;
+            for interface in &socket_imports {
+                if matches!(plug_exports.get(interface), Some(ItemKind::Instance(id))
+                    if graph.types()[*id].exports.contains_key(name))
+                {
+                    defining.push((*instance, interface.clone()));
+                }
+            }
+        }
+        if let [(instance, interface)] = defining.as_slice() {
+            let interface = graph.alias_instance_export(*instance, interface)?;
             let ty = graph.alias_instance_export(interface, name)?;
             graph.set_instantiation_argument(consumer, name, ty)?;
         }
@@ -217,11 +251,12 @@ fn plug_reexporting(
     Ok(())
 }
 
-/// The memkit interfaces that `interfaces` (`memkit:core/<name>@<version>`) `use` types of,
-/// directly or through others, read from `wit/`.
+/// The memkit interfaces that `interfaces` (`memkit:core/<name>@<version>`,
+/// `memkit:article/…`) `use` types of, directly or through others, read from `article/wit`
+/// (whose `deps/core` is `wit/`).
 fn interfaces_used_by(interfaces: &[String]) -> Result<Vec<String>> {
     let mut resolve = wit_parser::Resolve::default();
-    resolve.push_dir(workspace_root().join("wit"))?;
+    resolve.push_dir(workspace_root().join(Component::Article.wit_dir()))?;
     let by_name: std::collections::BTreeMap<String, wit_parser::InterfaceId> = resolve
         .interfaces
         .iter()
@@ -244,16 +279,20 @@ fn interfaces_used_by(interfaces: &[String]) -> Result<Vec<String>> {
     Ok(used.into_iter().collect())
 }
 
-/// Plugs the exports of the consumer's memkit (from `memkit_dir`) into its imports, checks the
+/// Plugs the exports of the consumer's plugs (from `memkit_dir`) into its imports, checks the
 /// result and writes it.
 fn plug_and_write(consumer: &Consumer, memkit_dir: &Path, component: &[u8]) -> Result<PathBuf> {
-    let memkit = std::fs::read(memkit_dir.join(format!("{}.wasm", consumer.memkit.name())))?;
     let mut graph = CompositionGraph::new();
-    let plug = Package::from_bytes("memkit:core", None, memkit, graph.types_mut())?;
-    let plug = graph.register_package(plug)?;
+    let mut plugs = Vec::new();
+    for plug in consumer.plugs {
+        let bytes = std::fs::read(plug.path_in(memkit_dir))?;
+        let package = format!("memkit:{}", plug.name());
+        let package = Package::from_bytes(&package, None, bytes, graph.types_mut())?;
+        plugs.push(graph.register_package(package)?);
+    }
     let socket = Package::from_bytes(consumer.package, None, component, graph.types_mut())?;
     let socket = graph.register_package(socket)?;
-    plug_reexporting(&mut graph, plug, socket)?;
+    plug_reexporting(&mut graph, &plugs, socket)?;
     // wac validates what it encodes; the project's own (newer) validator checks it again.
     let composed = graph.encode(EncodeOptions::default()).map_err(|error| {
         // The cause (a validation message) is in the error's source chain.
@@ -271,7 +310,7 @@ fn plug_and_write(consumer: &Consumer, memkit_dir: &Path, component: &[u8]) -> R
     if surface
         .imports
         .iter()
-        .any(|name| name.starts_with("memkit:core/"))
+        .any(|name| name.starts_with("memkit:core/") || name.starts_with("memkit:article/"))
     {
         return Err(format!("{}: memkit is still imported after plugging", consumer.name).into());
     }

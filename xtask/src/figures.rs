@@ -4,7 +4,7 @@
 //! BENCHMARKS.md (between `<!-- build:figures -->` markers); `cargo xtask test` fails when the
 //! table there is not the one the build gives, so a figure cannot go stale unnoticed.
 
-use crate::build::World;
+use crate::build::{built, Component};
 use crate::util::{replace_between, text_between, workspace_root, Result};
 
 /// The markers of the table in BENCHMARKS.md.
@@ -118,8 +118,8 @@ pub fn table() -> Result<String> {
         "| component | file | core module | memory at start | data segments | exported functions |\n\
          |---|---|---|---|---|---|\n",
     );
-    for world in World::ALL {
-        let path = world.component_path();
+    for component in Component::ALL {
+        let path = built(component);
         let bytes = std::fs::read(&path).map_err(|e| {
             format!(
                 "cannot read {} ({e}); run `cargo xtask build`",
@@ -128,12 +128,13 @@ pub fn table() -> Result<String> {
         })?;
         let f = Figures::of(&bytes)?;
         table += &format!(
-            "| `{}.wasm` | {} ({} bytes) | {} | {} pages ({} KiB) | {} ({} bytes) | {} in {} interfaces |\n",
-            world.name(),
+            "| `{}.wasm` | {} ({} bytes) | {} | {} {} ({} KiB) | {} ({} bytes) | {} in {} interfaces |\n",
+            component.name(),
             kib(f.component_bytes),
             f.component_bytes,
             kib(f.core_module_bytes),
             f.initial_pages,
+            if f.initial_pages == 1 { "page" } else { "pages" },
             f.initial_pages * 64,
             kib(f.data_bytes),
             f.data_bytes,

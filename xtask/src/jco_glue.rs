@@ -1,6 +1,8 @@
 //! Patches to the JS glue that jco 1.12.0 generates (`js/dist/memkit.js`, its browser twin
-//! `js/dist/browser/memkit.js`, and the composed record-check's): faster calls (string lowering, the memory view, resource handles), each
-//! measured, and readable error messages. All are described in `js/README.md`.
+//! `js/dist/browser/memkit.js`, the article's package's `article/js/dist/memkit-article.js` and
+//! its twin, and the composed record-check's): faster calls (string lowering, the memory view,
+//! resource handles), each measured, and readable error messages. All are described in
+//! `js/README.md`.
 //!
 //! The JS of a patch is a file in `xtask/glue/`: `<name>.jco.js` holds what jco writes, which
 //! must be found exactly once, and `<name>.js` what takes its place (each file's leading `//`
@@ -23,9 +25,20 @@ pub enum Patch {
     ReadableErrors { module: &'static str },
 }
 
-/// memkit's own glue, for Node and for browsers alike, gets every patch; its `describeError` is
-/// the package's module beside it.
+/// memkit's own glue, for Node and for browsers alike, gets every patch whose code it has; its
+/// `describeError` is the package's module beside it. No function of memkit:core takes a
+/// string, so jco writes no `utf8Encode` there.
 pub const MEMKIT_GLUE: &[Patch] = &[
+    Patch::CachedMemoryView,
+    Patch::PlainResourceProperties,
+    Patch::ReadableErrors {
+        module: "./errors.js",
+    },
+];
+
+/// The article's glue gets every patch (its functions take strings: swap-case, the JSON);
+/// its `describeError` is the copy of memkit's `errors.js` beside it.
+pub const ARTICLE_GLUE: &[Patch] = &[
     Patch::FastStringLowering,
     Patch::CachedMemoryView,
     Patch::PlainResourceProperties,
@@ -251,8 +264,8 @@ mod tests {
     #[test]
     fn every_patch_replaces_what_jco_wrote() {
         let glue = jco_glue();
-        let patched = patch(&glue, MEMKIT_GLUE).unwrap();
-        assert_eq!(patched.applied.len(), MEMKIT_GLUE.len());
+        let patched = patch(&glue, ARTICLE_GLUE).unwrap();
+        assert_eq!(patched.applied.len(), ARTICLE_GLUE.len());
         let expected = [
             "import { describeError } from './errors.js';\n",
             code(DATA_VIEW.patched),
@@ -278,14 +291,31 @@ mod tests {
             "left as jco wrote it"
         );
         assert!(
-            patch(&glue, MEMKIT_GLUE).is_err(),
+            patch(&glue, ARTICLE_GLUE).is_err(),
             "two memories, one cached view"
+        );
+    }
+
+    /// memkit:core takes no string, so its glue has no `utf8Encode`: its patches apply without.
+    #[test]
+    fn memkit_patches_apply_to_a_glue_without_string_lowering() {
+        let glue = [
+            code(DATA_VIEW.jco),
+            code(COMPONENT_ERROR.jco),
+            RESOURCE_LIFT,
+        ]
+        .concat();
+        let patched = patch(&glue, MEMKIT_GLUE).unwrap();
+        assert_eq!(patched.applied.len(), MEMKIT_GLUE.len());
+        assert!(
+            patch(&glue, ARTICLE_GLUE).is_err(),
+            "the article's needs utf8Encode"
         );
     }
 
     #[test]
     fn a_changed_glue_is_refused() {
-        for patch_alone in MEMKIT_GLUE {
+        for patch_alone in ARTICLE_GLUE {
             assert!(patch("no jco code here", &[*patch_alone]).is_err());
         }
         let twice = format!("{}{}", jco_glue(), code(UTF8_ENCODE.jco));

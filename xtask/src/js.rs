@@ -1,25 +1,36 @@
-//! `cargo xtask js`: the npm package in `js/`: the component transpiled with the pinned jco
-//! into `js/dist` for Node and `js/dist/browser` for browsers (see [`transpile`]; both glues
-//! patched alike, see `jco_glue`), the hand-written modules of `js/src` beside each, packed
-//! into `target/memkit-<version>.tgz`; and the demo page's copies of the browser build
-//! (`web/memkit`) and of the benchmark's jobs (`web/bench`), and its transpile of the
-//! `memkit-async` world (`web/memkit-async`, by a newer jco; see [`transpile_async_for_page`]).
+//! `cargo xtask js`: the npm packages, `memkit` in `js/` and `memkit-article` in `article/js/`:
+//! each component transpiled with the pinned jco into `dist` for Node and `dist/browser` for
+//! browsers (see [`transpile`]; both glues patched alike, see `jco_glue`), the hand-written
+//! modules of `js/src` beside memkit's (and its error messages beside the article's), packed
+//! into `target/memkit-<version>.tgz` and `target/memkit-article-<version>.tgz`; and the demo
+//! page's copies of the browser builds (`web/memkit`, `web/memkit-article`) and of the
+//! benchmark's jobs (`web/bench`), and its transpile of the `memkit-async` world
+//! (`web/memkit-async`, by a newer jco; see [`transpile_async_for_page`]).
 
 use std::path::Path;
 use std::process::Command;
 
-use crate::build::{async_component_path, build};
+use crate::build::{async_component_path, build, built, Component};
 use crate::util::{copy_dir, js_dir, run, target_dir, workspace_root, Result};
 use crate::{bench, jco_glue};
 
-/// Builds and transpiles the package, then packs it as a user would get it:
-/// `target/memkit-<version>.tgz` (`npm install <that file>` in any project).
+/// Builds and transpiles the packages, then packs each as a user would get it:
+/// `target/memkit-<version>.tgz` and `target/memkit-article-<version>.tgz` (`npm install <that
+/// file>` in any project).
 pub fn js() -> Result {
     transpile(&build()?)?;
-    run(Command::new("npm")
-        .args(["pack", "--silent", "--pack-destination"])
-        .arg(target_dir())
-        .current_dir(js_dir()))
+    for dir in [js_dir(), article_js_dir()] {
+        run(Command::new("npm")
+            .args(["pack", "--silent", "--pack-destination"])
+            .arg(target_dir())
+            .current_dir(dir))?;
+    }
+    Ok(())
+}
+
+/// The article's npm package.
+pub fn article_js_dir() -> std::path::PathBuf {
+    workspace_root().join("article/js")
 }
 
 /// Installs the pinned npm packages of `dir` (the JS package's jco and playwright-core, the
@@ -50,9 +61,34 @@ pub fn ensure_npm_packages(dir: &Path) -> Result {
 ///   the `.wasm` and of every module, so that a browser's imports stay in one directory and
 ///   load each module once; no types (the `types` condition names those of `js/dist`).
 pub fn transpile(component: &Path) -> Result {
-    ensure_npm_packages(&js_dir())?;
     ensure_npm_packages(&js_dir().join("test/bundlers"))?;
-    let dist = js_dir().join("dist");
+    let browser = transpile_package(component, &js_dir(), "memkit", jco_glue::MEMKIT_GLUE)?;
+    let src = js_dir().join("src");
+    copy_hand_written(&src, &js_dir().join("dist"), Files::All)?;
+    copy_hand_written(&src, &browser, Files::Modules)?;
+    let article_browser = transpile_package(
+        &built(Component::Article),
+        &article_js_dir(),
+        "memkit-article",
+        jco_glue::ARTICLE_GLUE,
+    )?;
+    copy_hand_written(&src, &article_js_dir().join("dist"), Files::ErrorsOnly)?;
+    copy_hand_written(&src, &article_browser, Files::ErrorsOnlyModules)?;
+    copy_into_page(&browser, &article_browser)?;
+    transpile_async_for_page(&async_component_path())
+}
+
+/// Transpiles `component` with the pinned jco (the one in `js/`) into the package in `dir` as
+/// `name`: `dir/dist` and `dir/dist/browser`, each glue patched with `patches`. Returns the
+/// browser build's directory.
+fn transpile_package(
+    component: &Path,
+    dir: &Path,
+    name: &str,
+    patches: &[jco_glue::Patch],
+) -> Result<std::path::PathBuf> {
+    ensure_npm_packages(&js_dir())?;
+    let dist = dir.join("dist");
     if dist.exists() {
         std::fs::remove_dir_all(&dist)?;
     }
@@ -66,15 +102,12 @@ pub fn transpile(component: &Path) -> Result {
             .arg(component)
             .arg("--out-dir")
             .arg(out)
-            .args(["--name", "memkit"])
+            .args(["--name", name])
             .args(options)
-            .current_dir(js_dir()))?;
-        patch_glue(&out.join("memkit.js"), jco_glue::MEMKIT_GLUE)?;
+            .current_dir(dir))?;
+        patch_glue(&out.join(format!("{name}.js")), patches)?;
     }
-    copy_hand_written(&js_dir().join("src"), &dist, Files::All)?;
-    copy_hand_written(&js_dir().join("src"), &browser, Files::Modules)?;
-    copy_into_page(&browser)?;
-    transpile_async_for_page(&async_component_path())
+    Ok(browser)
 }
 
 /// The `memkit-async` world (memkit plus `streams` over `stream<u8>`) for the demo page's
@@ -101,19 +134,22 @@ fn transpile_async_for_page(component: &Path) -> Result {
 }
 
 /// The demo page is static files in `web/`, so it gets copies of what it imports from outside:
-/// the package's browser build (`dist/browser` into `web/memkit`) and, for its benchmark panel, the benchmark's jobs
-/// (`bench/node/jobs.js` into `web/bench/`), which the package does not ship. Both are
-/// rewritten on every build and never edited in `web/`.
-fn copy_into_page(browser_build: &Path) -> Result {
+/// the packages' browser builds (`dist/browser` into `web/memkit` and `web/memkit-article`)
+/// and, for its benchmark panel, the benchmark's jobs (`bench/node/jobs.js` into `web/bench/`),
+/// which the packages do not ship. All are rewritten on every build and never edited in
+/// `web/`.
+fn copy_into_page(browser_build: &Path, article_browser_build: &Path) -> Result {
     let web = workspace_root().join("web");
     let package_copy = web.join("memkit");
+    let article_copy = web.join("memkit-article");
     let bench_copy = web.join("bench");
-    for copy in [&package_copy, &bench_copy] {
+    for copy in [&package_copy, &article_copy, &bench_copy] {
         if copy.exists() {
             std::fs::remove_dir_all(copy)?;
         }
     }
     copy_dir(browser_build, &package_copy)?;
+    copy_dir(article_browser_build, &article_copy)?;
     let jobs = bench::jobs_module();
     std::fs::create_dir_all(&bench_copy)?;
     std::fs::copy(
@@ -121,7 +157,7 @@ fn copy_into_page(browser_build: &Path) -> Result {
         bench_copy.join(jobs.file_name().ok_or("jobs.js has no name")?),
     )?;
     eprintln!(
-        "xtask: js/dist holds the package, web/memkit its browser build, web/bench the benchmark's jobs"
+        "xtask: js/dist and article/js/dist hold the packages, web/memkit and web/memkit-article their browser builds, web/bench the benchmark's jobs"
     );
     Ok(())
 }
@@ -133,6 +169,31 @@ enum Files {
     All,
     /// The modules alone (`.js`), for a build whose types are another's.
     Modules,
+    /// The error messages (`errors` and its types, and the `record-layout` module it
+    /// imports): what the article's package shares with memkit's.
+    ErrorsOnly,
+    /// The same, the modules alone.
+    ErrorsOnlyModules,
+}
+
+impl Files {
+    fn takes(self, path: &Path) -> bool {
+        let module = path.extension().is_some_and(|ext| ext == "js");
+        let stem = path
+            .file_name()
+            .and_then(|name| name.to_str())
+            .and_then(|name| name.split('.').next())
+            .unwrap_or_default();
+        // `errors` with its types; `record-layout`, which it imports, as a module only (the
+        // article's package exports no `record-layout` whose types a user could reach).
+        let shared = stem == "errors" || (stem == "record-layout" && module);
+        match self {
+            Files::All => true,
+            Files::Modules => module,
+            Files::ErrorsOnly => shared,
+            Files::ErrorsOnlyModules => shared && module,
+        }
+    }
 }
 
 /// The hand-written modules of the package (`js/src`: the Web Streams adapters and the rest)
@@ -142,7 +203,7 @@ fn copy_hand_written(src: &Path, dist: &Path, files: Files) -> Result {
     let mut names = Vec::new();
     for entry in std::fs::read_dir(src)? {
         let entry = entry?;
-        if files == Files::Modules && entry.path().extension().is_none_or(|ext| ext != "js") {
+        if !files.takes(&entry.path()) {
             continue;
         }
         let to = dist.join(entry.file_name());

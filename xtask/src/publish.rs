@@ -1,11 +1,12 @@
 //! `cargo xtask publish --registry <host:port>`: memkit on an OCI registry, with `wkg publish`:
-//! - the WIT package `memkit:core@<version>` (both worlds, every interface), which component
-//!   authors get with `wkg fetch`;
-//! - the components, `memkit:memkit@<version>` and `memkit:memkit-async@<version>`, which hosts
-//!   and compositions get by reference (`<registry>/memkit/memkit:<version>`).
+//! - the WIT packages `memkit:core@<version>` (both worlds, every interface) and
+//!   `memkit:article@<version>`, which component authors get with `wkg fetch`;
+//! - the components, `memkit:memkit@<version>`, `memkit:memkit-async@<version>` and
+//!   `memkit:memkit-article@<version>`, which hosts and compositions get by reference
+//!   (`<registry>/memkit/memkit:<version>`).
 //!
 //! Each carries the metadata that `wkg publish` turns into OCI annotations (description,
-//! licenses, source, version), read from the root Cargo.toml, and is refused before it is
+//! licenses, source, version), read from its crate's Cargo.toml, and is refused before it is
 //! pushed if it does not validate, or if the registry already holds its version.
 //! wkg finds the registry's protocol and credentials in its own configuration (`--config`,
 //! `$WKG_CONFIG_FILE`, or `~/.config/wasm-pkg/config.toml`).
@@ -15,10 +16,10 @@ use std::process::Command;
 
 use wasm_metadata::AddMetadataField;
 
-use crate::build::{build, World};
+use crate::build::{build, built, Component};
 use crate::util::{ensure_wkg, run, target_dir, workspace_root, Result};
 
-/// What the published packages say about themselves: memkit's `[package]` and
+/// What a published package says about itself: its crate's `[package]` and the workspace's
 /// `[workspace.package]` in the root Cargo.toml.
 #[derive(Debug, PartialEq)]
 pub struct PackageMetadata {
@@ -29,18 +30,24 @@ pub struct PackageMetadata {
 }
 
 impl PackageMetadata {
-    /// Reads the root Cargo.toml.
-    pub fn read() -> Result<Self> {
-        Self::parse(&std::fs::read_to_string(
-            workspace_root().join("Cargo.toml"),
-        )?)
+    /// Reads the Cargo.toml of `component`'s crate, and the root one.
+    pub fn read(component: Component) -> Result<Self> {
+        let read =
+            |dir: &str| std::fs::read_to_string(workspace_root().join(dir).join("Cargo.toml"));
+        Self::parse(&read(component.package_dir())?, &read("")?)
     }
 
-    /// The one-line string values `description` and `version` of `[package]`, `license` and
-    /// `repository` of `[workspace.package]` (memkit's own say `.workspace = true`).
-    pub fn parse(cargo_toml: &str) -> Result<Self> {
+    /// The one-line string values `description` and `version` of `[package]` in `package_toml`,
+    /// `license` and `repository` of `[workspace.package]` in `workspace_toml` (the crates' own
+    /// say `.workspace = true`).
+    pub fn parse(package_toml: &str, workspace_toml: &str) -> Result<Self> {
         let value = |table: &str, key: &str| -> Result<String> {
             let header = format!("[{table}]");
+            let cargo_toml = if table == "package" {
+                package_toml
+            } else {
+                workspace_toml
+            };
             cargo_toml
                 .lines()
                 .map(str::trim)
@@ -115,12 +122,15 @@ pub struct Registry {
     pub wkg: Wkg,
 }
 
-/// The package name a world's component is published under: `memkit:<world>`.
-pub fn component_package(world: World) -> String {
-    format!("memkit:{}", world.name())
+/// The package name a component is published under: `memkit:<name>`.
+pub fn component_package(component: Component) -> String {
+    format!("memkit:{}", component.name())
 }
 
-/// Builds and validates both components, then publishes the WIT package and the components.
+/// The WIT packages memkit publishes, by the component whose crate describes each.
+pub const WIT_PACKAGES: [Component; 2] = [Component::Memkit, Component::Article];
+
+/// Builds and validates the components, then publishes the WIT packages and the components.
 pub fn publish(registry: &str) -> Result {
     ensure_wkg()?;
     build()?;
@@ -129,15 +139,25 @@ pub fn publish(registry: &str) -> Result {
         address: registry.to_string(),
         wkg: Wkg::default(),
     };
-    publish_built(&registry, &workspace_root().join("wit"))
+    publish_built(&registry, &workspace_root())
 }
 
-/// Publishes the WIT package read from `wit_dir` and the components `cargo xtask build` wrote.
-pub fn publish_built(registry: &Registry, wit_dir: &Path) -> Result {
-    let metadata = PackageMetadata::read()?;
-    publish_wit_package(registry, wit_dir, &metadata)?;
-    for world in World::ALL {
-        push_component(registry, world, &metadata.version)?;
+/// Publishes the WIT packages read from `root` (the repository, or a copy of it) and the
+/// components `cargo xtask build` wrote.
+pub fn publish_built(registry: &Registry, root: &Path) -> Result {
+    for package in WIT_PACKAGES {
+        publish_wit_package(
+            registry,
+            &root.join(package.wit_dir()),
+            &PackageMetadata::read(package)?,
+        )?;
+    }
+    for component in Component::ALL {
+        push_component(
+            registry,
+            component,
+            &PackageMetadata::read(component)?.version,
+        )?;
     }
     Ok(())
 }
@@ -167,18 +187,18 @@ pub fn reference(registry: &str, package: &str, version: &str) -> String {
     format!("{registry}/{}:{version}", package.replace(':', "/"))
 }
 
-/// Pushes `world`'s component with `wkg oci push`, its metadata as the OCI annotations that
+/// Pushes `component` with `wkg oci push`, its metadata as the OCI annotations that
 /// `wkg publish` would write. wkg 0.16.1's `publish` cannot publish a component under a name
 /// of its own: it reads the name from the component's world (`root:component`, which has no
 /// version) before it applies `--package` (fixed after 0.16.1, wasm-pkg-tools #250). A
 /// registry overwrites a tag it already has, so the version is first looked for (a pull of
 /// the reference) and refused when it is there, as `wkg publish` refuses it.
-pub fn push_component(registry: &Registry, world: World, version: &str) -> Result {
-    let path = world.component_path();
-    let component = std::fs::read(&path)?;
-    validate(&component)?;
-    let reference = reference(&registry.address, &component_package(world), version);
-    let probe = target_dir().join(format!("{}-probe.wasm", world.name()));
+pub fn push_component(registry: &Registry, component: Component, version: &str) -> Result {
+    let path = built(component);
+    let bytes = std::fs::read(&path)?;
+    validate(&bytes)?;
+    let reference = reference(&registry.address, &component_package(component), version);
+    let probe = target_dir().join(format!("{}-probe.wasm", component.name()));
     let probed = registry
         .wkg
         .command(&workspace_root())
@@ -190,7 +210,7 @@ pub fn push_component(registry: &Registry, world: World, version: &str) -> Resul
     if probed.status.success() {
         return Err(format!("{reference} is already published: refused").into());
     }
-    let payload = wasm_metadata::Payload::from_binary(&component)?;
+    let payload = wasm_metadata::Payload::from_binary(&bytes)?;
     let metadata = payload.metadata();
     let annotations = [
         (
@@ -219,7 +239,7 @@ pub fn push_component(registry: &Registry, world: World, version: &str) -> Resul
 }
 
 /// The WIT package in `wit_dir` encoded as a component (what `wkg wit build` writes), with the
-/// metadata, validated and decoded again; returns its name (`memkit:core@0.3.0`) and bytes.
+/// metadata, validated and decoded again; returns its name (`memkit:core@0.4.0`) and bytes.
 pub fn encode_wit_package(wit_dir: &Path, metadata: &PackageMetadata) -> Result<(String, Vec<u8>)> {
     let mut resolve = wit_parser::Resolve::default();
     let (package, _) = resolve.push_dir(wit_dir)?;
@@ -249,21 +269,39 @@ mod tests {
 
     #[test]
     fn metadata_comes_from_cargo_toml() {
-        let metadata = PackageMetadata::read().unwrap();
-        let cargo_toml = std::fs::read_to_string(workspace_root().join("Cargo.toml")).unwrap();
-        assert!(cargo_toml.contains(&format!("version = \"{}\"", metadata.version)));
-        assert!(!metadata.description.is_empty());
-        assert_eq!(metadata.license, "MIT OR Apache-2.0");
-        assert!(metadata.repository.starts_with("https://"), "{metadata:?}");
-        assert!(PackageMetadata::parse("[package]\nversion = \"1.0.0\"\n").is_err());
+        for component in [Component::Memkit, Component::Article] {
+            let metadata = PackageMetadata::read(component).unwrap();
+            let cargo_toml = std::fs::read_to_string(
+                workspace_root()
+                    .join(component.package_dir())
+                    .join("Cargo.toml"),
+            )
+            .unwrap();
+            assert!(cargo_toml.contains(&format!("version = \"{}\"", metadata.version)));
+            assert!(cargo_toml.contains(&metadata.description), "{metadata:?}");
+            assert_eq!(metadata.license, "MIT OR Apache-2.0");
+            assert!(metadata.repository.starts_with("https://"), "{metadata:?}");
+        }
+        let package = "[package]\nversion = \"1.0.0\"\n";
+        assert!(PackageMetadata::parse(package, "").is_err());
     }
 
-    /// The WIT package carries the metadata wkg reads, and its own name and version.
+    /// Each WIT package carries the metadata wkg reads, and its own name and version.
     #[test]
-    fn the_wit_package_carries_its_metadata() {
-        let metadata = PackageMetadata::read().unwrap();
-        let (name, wasm) = encode_wit_package(&workspace_root().join("wit"), &metadata).unwrap();
-        assert_eq!(name, format!("memkit:core@{}", metadata.version));
+    fn the_wit_packages_carry_their_metadata() {
+        for (component, package) in WIT_PACKAGES
+            .into_iter()
+            .zip(["memkit:core", "memkit:article"])
+        {
+            wit_package_carries_its_metadata(component, package);
+        }
+    }
+
+    fn wit_package_carries_its_metadata(component: Component, package: &str) {
+        let metadata = PackageMetadata::read(component).unwrap();
+        let (name, wasm) =
+            encode_wit_package(&workspace_root().join(component.wit_dir()), &metadata).unwrap();
+        assert_eq!(name, format!("{package}@{}", metadata.version));
         let payload = wasm_metadata::Payload::from_binary(&wasm).unwrap();
         let read = payload.metadata();
         assert_eq!(

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::build::World;
+use crate::build::{built, Component};
 use crate::publish::{
     component_package, publish_built, publish_wit_package, push_component, reference,
     PackageMetadata, Registry, Wkg,
@@ -189,20 +189,20 @@ pub fn wit_consumers() -> Result<Vec<PathBuf>> {
     Ok(examples)
 }
 
-/// Where [`consume`] writes the pulled components, `<world>.wasm` as `cargo xtask build` names
-/// them.
+/// Where [`publish_and_consume`] writes the pulled components, `<name>.wasm` as `cargo xtask
+/// build` names them.
 pub fn pulled_dir() -> PathBuf {
     target_dir().join("pulled")
 }
 
 /// Starts a registry, publishes the built memkit to it, then, as a consumer, fetches every
-/// example's WIT dependencies and pulls both components into [`pulled_dir`]. Returns the
+/// example's WIT dependencies and pulls every component into [`pulled_dir`]. Returns the
 /// registry, still running, for more checks.
 pub fn publish_and_consume() -> Result<LocalRegistry> {
     ensure_wkg()?;
     let local = LocalRegistry::start()?;
     let registry = &local.registry;
-    publish_built(registry, &workspace_root().join("wit"))?;
+    publish_built(registry, &workspace_root())?;
     let started = Instant::now();
     for example in wit_consumers()? {
         // A consumer starts without them: what the example builds with is what was fetched.
@@ -220,15 +220,15 @@ pub fn publish_and_consume() -> Result<LocalRegistry> {
     }
     let fetched = started.elapsed();
     let started = Instant::now();
-    let version = PackageMetadata::read()?.version;
     std::fs::create_dir_all(pulled_dir())?;
-    for world in World::ALL {
-        let output = pulled_dir().join(format!("{}.wasm", world.name()));
+    for component in Component::ALL {
+        let version = PackageMetadata::read(component)?.version;
+        let output = component.path_in(&pulled_dir());
         local.pull(
-            &reference(&registry.address, &component_package(world), &version),
+            &reference(&registry.address, &component_package(component), &version),
             &output,
         )?;
-        if std::fs::read(&output)? != std::fs::read(world.component_path())? {
+        if std::fs::read(&output)? != std::fs::read(built(component))? {
             return Err(format!(
                 "{}: the pulled component is not the one published",
                 output.display()
@@ -240,7 +240,7 @@ pub fn publish_and_consume() -> Result<LocalRegistry> {
         "xtask: from the registry: `wkg fetch` for {} examples {:.2} s, the pull of {} components {:.2} s",
         wit_consumers()?.len(),
         fetched.as_secs_f64(),
-        World::ALL.len(),
+        Component::ALL.len(),
         started.elapsed().as_secs_f64()
     );
     Ok(local)
@@ -252,16 +252,16 @@ pub fn publish_and_consume() -> Result<LocalRegistry> {
 pub fn check_versions(local: &LocalRegistry) -> Result {
     let registry = &local.registry;
     let wit = workspace_root().join("wit");
-    let metadata = PackageMetadata::read()?;
+    let metadata = PackageMetadata::read(Component::Memkit)?;
     let version = metadata.version.clone();
     if publish_wit_package(registry, &wit, &metadata).is_ok() {
         return Err(format!("publishing memkit:core@{version} again was accepted").into());
     }
-    for world in World::ALL {
-        if push_component(registry, world, &version).is_ok() {
+    for component in Component::ALL {
+        if push_component(registry, component, &version).is_ok() {
             return Err(format!(
                 "pushing {}@{version} again was accepted",
-                component_package(world)
+                component_package(component)
             )
             .into());
         }
@@ -331,7 +331,7 @@ mod tests {
 
     #[test]
     fn the_next_patch() {
-        assert_eq!(next_patch("0.3.0").unwrap(), "0.3.1");
+        assert_eq!(next_patch("0.4.0").unwrap(), "0.4.1");
         assert_eq!(next_patch("1.2.9").unwrap(), "1.2.10");
         assert!(next_patch("1").is_err());
         assert!(next_patch("1.2.x").is_err());

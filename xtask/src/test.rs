@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::build::{async_component_path, build};
+use crate::build::{build, with_built_components};
 use crate::js::{transpile, transpile_composed};
 use crate::util::{
     cargo, ensure_wasmtime_cli, ensure_wkg, js_dir, run, workspace_root, Result, WASIP2_TARGET,
@@ -40,20 +40,42 @@ fn run_quick_steps(steps: &mut Steps) -> Result {
     // A change to the component changes its figures: the quick loop writes them (commit them
     // with the change), the full command checks them.
     step("component build (and its figures written into BENCHMARKS.md)");
-    let component = build()?;
+    build()?;
     figures::write()?;
-    step("clippy (native, and memkit for wasm)");
+    step("clippy (native, and the components for wasm)");
     clippy_native()?;
     run(cargo()
-        .args(["clippy", "--package", "memkit", "--target", WASM_TARGET])
+        .args(["clippy", "--target", WASM_TARGET])
+        .args(packages(COMPONENT_CRATES))
         .args(DENY_WARNINGS))?;
     step("native core tests (and xtask's own)");
-    run(cargo().args(["test", "--package", "memkit", "--package", "xtask"]))?;
+    run(cargo().arg("test").args(packages(CORE_CRATES)))?;
     step("host tests in wasmtime (memkit, memkit-async's streams; not the compositions)");
-    host_tests(&component, &["--", "--skip", "composed::"])
+    host_tests(&["--", "--skip", "composed::"])
 }
 
 const DENY_WARNINGS: [&str; 3] = ["--", "-D", "warnings"];
+
+/// The crates whose native tests both loops run: the components' cores, what they share, and
+/// xtask.
+const CORE_CRATES: &[&str] = &[
+    "memkit",
+    "memkit-alloc",
+    "memkit-article",
+    "memkit-components",
+    "xtask",
+];
+
+/// The components' crates, which clippy checks for wasm in both loops.
+const COMPONENT_CRATES: &[&str] = &["memkit", "memkit-article"];
+
+/// `--package <name>` for each of `names`.
+fn packages(names: &[&str]) -> Vec<String> {
+    names
+        .iter()
+        .flat_map(|name| ["--package".to_string(), name.to_string()])
+        .collect()
+}
 
 fn format() -> Result {
     run(cargo().args(["fmt", "--all", "--", "--check"]))
@@ -73,12 +95,10 @@ fn clippy_native() -> Result {
 }
 
 /// host-test's tests against the components `build` wrote; `extra` goes to `cargo test`.
-fn host_tests(component: &Path, extra: &[&str]) -> Result {
-    run(cargo()
+fn host_tests(extra: &[&str]) -> Result {
+    run(with_built_components(&mut cargo())
         .args(["test", "--release", "--package", "host-test"])
-        .args(extra)
-        .env("MEMKIT_WASM", component)
-        .env("MEMKIT_ASYNC_WASM", async_component_path()))
+        .args(extra))
 }
 
 /// The steps in order; `step` starts the next one (and ends the one before).
@@ -102,17 +122,9 @@ fn run_steps(steps: &mut Steps) -> Result {
     step("clippy (native and wasm)");
     clippy_native()?;
     run(cargo()
-        .args([
-            "clippy",
-            "--package",
-            "memkit",
-            "--package",
-            "record-check",
-            "--package",
-            "memkit-bindings",
-            "--target",
-            WASM_TARGET,
-        ])
+        .args(["clippy", "--target", WASM_TARGET])
+        .args(packages(COMPONENT_CRATES))
+        .args(["--package", "record-check", "--package", "memkit-bindings"])
         .args(DENY_WARNINGS))?;
     run(cargo()
         .args([
@@ -124,24 +136,20 @@ fn run_steps(steps: &mut Steps) -> Result {
         ])
         .args(DENY_WARNINGS))?;
     step("native core tests (and xtask's own, memkit-bindings' packaging and doc example)");
-    run(cargo().args([
-        "test",
-        "--package",
-        "memkit",
-        "--package",
-        "xtask",
-        "--package",
-        "memkit-bindings",
-    ]))?;
+    run(cargo()
+        .arg("test")
+        .args(packages(CORE_CRATES))
+        .args(["--package", "memkit-bindings"]))?;
     step("composition: the pulled memkit plugged into examples/record-check, record-service (0.3 and 0.2) and python-guest");
     let composed_record_check = compose::compose_built(&registry::pulled_dir())?;
     step("host tests in wasmtime (memkit, memkit-async's streams, and the compositions)");
-    host_tests(&component, &[])?;
+    host_tests(&[])?;
     step("Python host (wasmtime-py, pytest)");
-    run(Command::new(python::tool("python"))
-        .args(["-m", "pytest", "-q", "examples/python-host"])
-        .env("MEMKIT_WASM", &component)
-        .current_dir(workspace_root()))?;
+    run(
+        with_built_components(&mut Command::new(python::tool("python")))
+            .args(["-m", "pytest", "-q", "examples/python-host"])
+            .current_dir(workspace_root()),
+    )?;
     step("JavaScript package (jco), and the composed record-check for Node");
     transpile(&component)?;
     transpile_composed(&composed_record_check)?;

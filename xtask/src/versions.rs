@@ -1,7 +1,7 @@
 //! memkit's version is its WIT package's (`package memkit:core@<version>;` in
-//! `wit/world.wit`): the crate, memkit-bindings, the npm package and every
-//! `memkit:core…@<version>` that a tracked file names (the examples' worlds, the benchmarks'
-//! export names, README) follow it.
+//! `wit/world.wit`): the article's WIT package, the crates, memkit-bindings, the npm package
+//! and every `memkit:core…@<version>` or `memkit:article…@<version>` that a tracked file names
+//! (the examples' worlds, the benchmarks' export names, README) follow it.
 //! Checked by a unit test, so a bump cannot leave one behind.
 
 use std::path::Path;
@@ -16,12 +16,16 @@ fn wit_version(world: &str) -> &str {
     &after[..after.find(';').expect("the package line ends with ;")]
 }
 
-/// Every version named after `memkit:core@` or `memkit:core/<interface>@` in `text` (a
-/// prefix with no version after it, as code that matches export names has, is not one).
+/// Every version named after `memkit:core@`, `memkit:core/<interface>@` or the same of
+/// `memkit:article` in `text` (a prefix with no version after it, as code that matches export
+/// names has, is not one).
 fn named_versions(text: &str) -> Vec<&str> {
     let mut versions = Vec::new();
-    for (at, _) in text.match_indices("memkit:core") {
-        let rest = &text[at + "memkit:core".len()..];
+    let named = text
+        .match_indices("memkit:core")
+        .chain(text.match_indices("memkit:article"));
+    for (at, package) in named {
+        let rest = &text[at + package.len()..];
         let rest = match rest.strip_prefix('/') {
             Some(path) => path.trim_start_matches(|c: char| c.is_ascii_lowercase() || c == '-'),
             None => rest,
@@ -95,7 +99,18 @@ mod tests {
         let read = |path: &str| std::fs::read_to_string(root.join(path)).unwrap();
         let world = read("wit/world.wit");
         let version = wit_version(&world);
-        for manifest in ["Cargo.toml", "memkit-bindings/Cargo.toml"] {
+        let article = read("article/wit/world.wit");
+        assert!(
+            article.contains(&format!("package memkit:article@{version};")),
+            "article/wit/world.wit"
+        );
+        for manifest in [
+            "Cargo.toml",
+            "memkit-bindings/Cargo.toml",
+            "article/Cargo.toml",
+            "memkit-alloc/Cargo.toml",
+            "memkit-components/Cargo.toml",
+        ] {
             let crate_version = read(manifest)
                 .split_once("[package]")
                 .and_then(|(_, package)| package.split_once("version = \""))
@@ -124,7 +139,10 @@ mod tests {
                 continue; // not text
             };
             for found in named_versions(&text) {
-                assert_eq!(found, version, "{path} names memkit:core@{found}");
+                assert_eq!(
+                    found, version,
+                    "{path} names version {found} of a memkit package"
+                );
                 named += 1;
             }
         }

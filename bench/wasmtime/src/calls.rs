@@ -9,6 +9,7 @@
 
 use std::hint::black_box;
 
+use host_test::exports::memkit::core::checksums::Algorithm;
 use host_test::{component_path, Host, Memkit, Own, Owned};
 use wasmtime::component::{Component, Func, Instance, Linker, ResourceAny, TypedFunc, Val};
 use wasmtime::{Config, Engine, Inlining, Module, Store};
@@ -31,7 +32,7 @@ const TINY_MODULE: &[u8] = &[
 /// `byte-buffer.len` as a typed function: a borrowed handle in, a `u32` back.
 type LenFunc = TypedFunc<(ResourceAny,), (u32,)>;
 
-const BYTES: &str = "memkit:core/bytes@0.3.0";
+const BYTES: &str = "memkit:core/bytes@0.4.0";
 
 /// The component instantiated in a plain `Store<()>` of an engine with some `Config`.
 struct Env {
@@ -97,10 +98,10 @@ impl Env {
             .into()
     }
 
-    fn swap_empty(&mut self) -> String {
+    fn digest_empty(&mut self) -> Vec<u8> {
         self.api
-            .memkit_core_text()
-            .call_swap_case(&mut self.store, "")
+            .memkit_core_checksums()
+            .call_digest(&mut self.store, Algorithm::Crc32, &[])
             .unwrap()
     }
 }
@@ -158,7 +159,7 @@ impl Core {
             .get_typed_func::<i32, i32>(&mut store, &format!("{BYTES}#[constructor]byte-buffer"))?
             .call(&mut store, 0)?;
         let len = memkit.get_typed_func(&mut store, &format!("{BYTES}#[method]byte-buffer.len"))?;
-        let info = memkit.get_typed_func(&mut store, "memkit:core/memory@0.3.0#info")?;
+        let info = memkit.get_typed_func(&mut store, "memkit:core/memory@0.4.0#info")?;
         Ok(Self {
             store,
             empty,
@@ -312,8 +313,8 @@ pub fn run(timer: &Timer, rounds: usize) -> wasmtime::Result<()> {
             each(|e| e.base.info()),
         ),
         row(
-            "component: `text.swap-case(\"\")` (free function, string in and out)",
-            each(|e| e.base.swap_empty()),
+            "component: `checksums.digest(crc32, [])` (free function, list in and out)",
+            each(|e| e.base.digest_empty()),
         ),
         row(
             "component: `byte-buffer.len` (resource method, bindgen)",
@@ -478,7 +479,7 @@ fn verify(e: &mut Envs) {
         assert!(env.info() >= 1, "memory.info, {name}");
     }
     assert!(e.base.info() >= 1);
-    assert_eq!(e.base.swap_empty(), "");
+    assert_eq!(e.base.digest_empty(), [0; 4]);
     assert_eq!(e.core.id.call(&mut e.core.store, 7).unwrap(), 7);
     e.core.empty.call(&mut e.core.store, ()).unwrap();
     assert!(e.core.info.call(&mut e.core.store, ()).unwrap() > 0);

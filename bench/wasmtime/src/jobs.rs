@@ -5,14 +5,15 @@
 use std::hint::black_box;
 use std::rc::Rc;
 
-use host_test::exports::memkit::core::people::{Company, Person};
-use host_test::exports::memkit::core::pools::Point3d;
+use host_test::article::people::{Company, Person};
+use host_test::article::points::Point3d;
+use host_test::article::Article;
 use host_test::exports::memkit::core::records::ChecksumKind;
 use host_test::{Host, Memkit, Own, Owned};
 use memkit::bytes::ByteBuffer;
-use memkit::floats::FloatBuffer;
 use memkit::pools::BufferPool;
 use memkit::records::BinaryRecord;
+use memkit_article::floats::FloatBuffer;
 
 use crate::measure::{format_stat, Series, Timer};
 
@@ -57,6 +58,7 @@ struct Fx {
     c_small: Owned,
     host: Host,
     api: Rc<Memkit>,
+    article: Rc<Article>,
     n_record: BinaryRecord,
     n_pool: BufferPool,
     n_small: ByteBuffer,
@@ -66,7 +68,7 @@ struct Fx {
     people: Vec<(String, u32, String)>,
     coords: Vec<f64>,
     points: Vec<Point3d>,
-    n_points: Vec<memkit::pools::Point3d>,
+    n_points: Vec<memkit_article::points::Point3d>,
     text: String,
     pool_cycles: u32,
 }
@@ -78,6 +80,7 @@ impl Fx {
     fn new(sizes: &Sizes) -> wasmtime::Result<Self> {
         let mut host = Host::new();
         let api = host.api.clone();
+        let article = host.article.clone();
         let c_record = api
             .memkit_core_records()
             .binary_record()
@@ -110,6 +113,7 @@ impl Fx {
             c_small,
             host,
             api,
+            article,
             n_record,
             n_pool: BufferPool::default(),
             n_small: ByteBuffer::from_vec(b"abc".to_vec()),
@@ -140,7 +144,7 @@ impl Fx {
             n_points: (0..sizes.points)
                 .map(|i| {
                     let (x, y, z) = xyz(i);
-                    memkit::pools::Point3d::new(x, y, z)
+                    memkit_article::points::Point3d::new(x, y, z)
                 })
                 .collect(),
             text: "The Quick Brown Fox jumps over the lazy dog. ".repeat(sizes.text / 45 + 1)
@@ -169,7 +173,7 @@ impl Fx {
 
     /// `float-buffer.from-list` + `process` + `sum` + `take`.
     fn c_floats(&mut self) -> (f64, Vec<f32>) {
-        let floats = self.api.memkit_core_floats().float_buffer();
+        let floats = self.article.memkit_article_floats().float_buffer();
         let store = &mut self.host.store;
         let f = floats.call_from_list(&mut *store, &self.floats).unwrap();
         floats.call_process(&mut *store, f).unwrap();
@@ -227,7 +231,7 @@ impl Fx {
                 })
                 .collect(),
         };
-        let people = self.api.memkit_core_people();
+        let people = self.article.memkit_article_people();
         let json = people
             .call_company_to_json(&mut self.host.store, &company)
             .unwrap()
@@ -245,21 +249,21 @@ impl Fx {
     }
 
     fn n_company(&mut self) -> (String, Vec<(String, u32, String)>) {
-        let company = memkit::people::Company {
+        let company = memkit_article::people::Company {
             name: COMPANY.into(),
             founded_year: 1843,
             employees: self
                 .people
                 .iter()
-                .map(|(name, age, email)| memkit::people::Person {
+                .map(|(name, age, email)| memkit_article::people::Person {
                     name: name.clone(),
                     age: *age,
                     email: email.clone(),
                 })
                 .collect(),
         };
-        let json = memkit::people::company_to_json(&company).unwrap();
-        let back = memkit::people::company_from_json(&json).unwrap();
+        let json = memkit_article::people::company_to_json(&company).unwrap();
+        let back = memkit_article::people::company_from_json(&json).unwrap();
         let back = back
             .employees
             .into_iter()
@@ -288,42 +292,42 @@ impl Fx {
         }
     }
 
-    /// `pools.path-length-xyz` over interleaved coordinates.
+    /// `points.path-length-xyz` over interleaved coordinates.
     fn c_path_xyz(&mut self) -> f64 {
-        self.api
-            .memkit_core_pools()
+        self.article
+            .memkit_article_points()
             .call_path_length_xyz(&mut self.host.store, &self.coords)
             .unwrap()
             .unwrap()
     }
 
     fn n_path_xyz(&mut self) -> f64 {
-        memkit::pools::path_length_xyz(&self.coords).unwrap()
+        memkit_article::points::path_length_xyz(&self.coords).unwrap()
     }
 
-    /// `pools.path-length` over a list of `point3d` records.
+    /// `points.path-length` over a list of `point3d` records.
     fn c_path_records(&mut self) -> f64 {
-        self.api
-            .memkit_core_pools()
+        self.article
+            .memkit_article_points()
             .call_path_length(&mut self.host.store, &self.points)
             .unwrap()
     }
 
     fn n_path_records(&mut self) -> f64 {
-        memkit::pools::path_length(&self.n_points)
+        memkit_article::points::path_length(&self.n_points)
     }
 
     /// `text.swap-case` of the text.
     fn c_swap(&mut self) -> String {
-        self.api
-            .memkit_core_text()
+        self.article
+            .memkit_article_text()
             .call_swap_case(&mut self.host.store, &self.text)
             .unwrap()
     }
 
     /// The same natively: the caller's text copied into an owned string, swapped in place.
     fn n_swap(&mut self) -> String {
-        memkit::text::swap_case(self.text.clone())
+        memkit_article::text::swap_case(self.text.clone())
     }
 
     /// `byte-buffer.len` of a held 3-byte buffer.
@@ -473,7 +477,7 @@ fn jobs() -> Vec<Job> {
         },
         Job {
             name: "path of 1000 points",
-            api: "`pools.path-length-xyz` (`list<f64>`)",
+            api: "`points.path-length-xyz` (`list<f64>`)",
             component: each(Fx::c_path_xyz),
             native: each(Fx::n_path_xyz),
         },
@@ -491,7 +495,7 @@ fn jobs() -> Vec<Job> {
         },
         Job {
             name: "(extra) path of 1000 points as records",
-            api: "`pools.path-length` (`list<point3d>`; native: `path_length(&[Point3d])`)",
+            api: "`points.path-length` (`list<point3d>`; native: `path_length(&[Point3d])`)",
             component: each(Fx::c_path_records),
             native: each(Fx::n_path_records),
         },

@@ -10,11 +10,11 @@
 memkit_bindings::generate!({
     world: "memkit:record-check/record-check",
     with: {
-        "memkit:core/types@0.3.0": memkit_bindings::memkit::core::types,
-        "memkit:core/checksums@0.3.0": memkit_bindings::memkit::core::checksums,
-        "memkit:core/bytes@0.3.0": memkit_bindings::memkit::core::bytes,
-        "memkit:core/chunks@0.3.0": memkit_bindings::memkit::core::chunks,
-        "memkit:core/records@0.3.0": memkit_bindings::memkit::core::records,
+        "memkit:core/types@0.4.0": memkit_bindings::memkit::core::types,
+        "memkit:core/checksums@0.4.0": memkit_bindings::memkit::core::checksums,
+        "memkit:core/bytes@0.4.0": memkit_bindings::memkit::core::bytes,
+        "memkit:core/chunks@0.4.0": memkit_bindings::memkit::core::chunks,
+        "memkit:core/records@0.4.0": memkit_bindings::memkit::core::records,
     },
 });
 

@@ -1,18 +1,25 @@
-//! `cargo xtask demo`: the origin article's demo sections, run against memkit.wasm in
-//! wasmtime, with readable results. It measures nothing: timings are the benchmark harness's
+//! `cargo xtask demo`: the origin article's demo sections, run against memkit.wasm and
+//! memkit-article.wasm side by side in wasmtime, with readable results: memory, buffers,
+//! chunked transfer and records from memkit; floats, swap-case, JSON and points from the
+//! article's component. It measures nothing: timings are the benchmark harness's
 //! (`cargo xtask bench`, BENCHMARKS.md).
 
-use host_test::exports::memkit::core::floats::UnaryOp;
-use host_test::exports::memkit::core::people::{Company, Person};
-use host_test::exports::memkit::core::pools::Point3d;
+use host_test::article::floats::UnaryOp;
+use host_test::article::people::{Company, Person};
+use host_test::article::points::Point3d;
 use host_test::exports::memkit::core::records::ChecksumKind;
-use host_test::{crc32c, Host, MemoryInfo, Own, MIB};
+use host_test::memkit_components::Component;
+use host_test::{crc32c, path_of, Host, MemoryInfo, Own, MIB};
 
 type Result = wasmtime::Result<()>;
 
 fn main() -> Result {
     let mut h = Host::new();
-    println!("memkit demo — {}", host_test::component_path().display());
+    println!(
+        "memkit demo — {} and {}",
+        host_test::component_path().display(),
+        path_of(Component::Article).display()
+    );
     memory_info(&mut h)?;
     byte_buffer(&mut h)?;
     float_buffer(&mut h)?;
@@ -24,8 +31,9 @@ fn main() -> Result {
     complex_data(&mut h)?;
     memory_pool(&mut h)?;
     object_pool(&mut h)?;
-    section("Memory after the demo");
+    section("Memory after the demo: memkit's, then the article's component's");
     print_memory(&h.store.memory_info());
+    print_article_memory(&h.store.article_memory_info());
     println!("\nTimings: `cargo xtask bench` (BENCHMARKS.md)");
     Ok(())
 }
@@ -49,9 +57,23 @@ fn print_memory(info: &MemoryInfo) {
     );
 }
 
+fn print_article_memory(info: &host_test::article::MemoryInfo) {
+    print_memory(&MemoryInfo {
+        pages: info.pages,
+        total_bytes: info.total_bytes,
+        used_bytes: info.used_bytes,
+        free_bytes: info.free_bytes,
+        peak_used_bytes: info.peak_used_bytes,
+        live_allocations: info.live_allocations,
+        reserve_bytes: info.reserve_bytes,
+        reserve_draws: info.reserve_draws,
+    });
+}
+
 fn memory_info(h: &mut Host) -> Result {
-    section("Memory info");
+    section("Memory info: memkit's, then the article's component's");
     print_memory(&h.store.memory_info());
+    print_article_memory(&h.store.article_memory_info());
     Ok(())
 }
 
@@ -94,7 +116,7 @@ fn byte_buffer(h: &mut Host) -> Result {
 
 fn float_buffer(h: &mut Host) -> Result {
     section("Float buffer: 1 M floats, process and sum");
-    let floats = h.api.memkit_core_floats().float_buffer();
+    let floats = h.article.memkit_article_floats().float_buffer();
     let input: Vec<f32> = (0..1_000_000).map(|i| (i as f32) * 1e-3).collect();
     let f = floats.call_from_list(&mut h.store, &input)?.owned(&h.store);
     println!("input first values {:?}", &input[..4]);
@@ -117,7 +139,7 @@ fn float_buffer(h: &mut Host) -> Result {
 
 fn swap_case(h: &mut Host) -> Result {
     section("Swap case");
-    let text = h.api.memkit_core_text();
+    let text = h.article.memkit_article_text();
     let sample = "Hello, WebAssembly! Grüße — 你好";
     println!(
         "{sample:?} → {:?}",
@@ -350,7 +372,7 @@ fn record_stream(h: &mut Host) -> Result {
 
 fn complex_data(h: &mut Host) -> Result {
     section("Complex data: Person and Company as JSON");
-    let people = h.api.memkit_core_people();
+    let people = h.article.memkit_article_people();
     let ada = Person {
         name: "Ada Lovelace".into(),
         age: 36,
@@ -420,9 +442,9 @@ fn memory_pool(h: &mut Host) -> Result {
 
 fn object_pool(h: &mut Host) -> Result {
     section("Object pool: 1000 points, and path-length in one call");
-    let pools = h.api.memkit_core_pools();
-    let point = pools.point();
-    let pool = pools.point_pool();
+    let points = h.article.memkit_article_points();
+    let point = points.point();
+    let pool = points.point_pool();
     let pp = pool.call_constructor(&mut h.store, 100)?.owned(&h.store);
     let coords: Vec<Point3d> = (0..1000)
         .map(|i| {
@@ -451,10 +473,10 @@ fn object_pool(h: &mut Host) -> Result {
          points waiting",
         pool.call_size(&mut h.store, *pp)?
     );
-    let path = pools.call_path_length(&mut h.store, &coords)?;
+    let path = points.call_path_length(&mut h.store, &coords)?;
     println!("path-length of the same 1000 points (one call, a list of records): {path:.6}");
     let xyz: Vec<f64> = coords.iter().flat_map(|c| [c.x, c.y, c.z]).collect();
-    let path_xyz = pools.call_path_length_xyz(&mut h.store, &xyz)??;
+    let path_xyz = points.call_path_length_xyz(&mut h.store, &xyz)??;
     println!(
         "path-length-xyz of the same points (one call, {} interleaved f64): {path_xyz:.6}, \
          bit for bit equal: {}",
@@ -463,7 +485,7 @@ fn object_pool(h: &mut Host) -> Result {
     );
     println!(
         "path-length-xyz of 4 coordinates → {:?}",
-        pools.call_path_length_xyz(&mut h.store, &xyz[..4])?
+        points.call_path_length_xyz(&mut h.store, &xyz[..4])?
     );
     Ok(())
 }

@@ -6,6 +6,7 @@
 
 use std::time::{Duration, Instant};
 
+use host_test::exports::memkit::core::checksums::Algorithm;
 use host_test::tenants::{instantiation_time, Fleet, Tenants};
 use host_test::{component_path, MIB};
 use wasmtime::component::{Component, Linker};
@@ -91,7 +92,9 @@ fn main() -> wasmtime::Result<()> {
     }
     let start_all = started.elapsed();
     for tenant in &mut live {
-        tenant.text()?.call_swap_case(&mut tenant.store, "x")?;
+        tenant
+            .checksums()?
+            .call_digest(&mut tenant.store, Algorithm::Crc32, b"x")?;
     }
     let resident = resident_bytes().saturating_sub(before);
     drop(live);

@@ -1,9 +1,6 @@
 //! byte-buffer: the model of a buffer's bytes and capacity, and an operation per method.
 
-use super::{
-    edge, in_bounds, pick, show_bytes, Interface, Live, Operation, Resource, Run, Step, MAX_LIVE,
-    MEMORY_LIMIT, SMALL_ARGUMENT,
-};
+use super::{Interface, Live, MAX_LIVE, MEMORY_LIMIT, Operation, Resource, Run, SMALL_ARGUMENT, Step, Target, edge, in_bounds, pick, show_bytes};
 use crate::{Error, LimitExceeded, OutOfBounds, MIB};
 
 /// A byte-buffer: its bytes, and its capacity as far as the contract lets the model know it.
@@ -385,6 +382,7 @@ impl Run {
 
 /// byte-buffer: each operation and the functions it drives, and where its handles live.
 pub(super) const INTERFACE: Interface = Interface {
+    target: Target::Memkit,
     resources: &[
         Resource {
             name: "byte-buffer",

@@ -3,7 +3,7 @@
 
 use memkit::checksums as core;
 
-use super::{pick, show_bytes, Interface, Live, Operation, Resource, Run, Step, MAX_LIVE};
+use super::{Interface, Live, MAX_LIVE, Operation, Resource, Run, Step, Target, pick, show_bytes};
 use crate::exports::memkit::core::checksums::Algorithm;
 use crate::Error;
 use crate::ALGORITHMS as ALL;
@@ -198,6 +198,7 @@ impl Run {
 
 /// checksums: the free functions, and the hasher resource.
 pub(super) const INTERFACE: Interface = Interface {
+    target: Target::Memkit,
     resources: &[Resource {
         name: "hasher",
         live: |handles| &mut handles.hashers,

@@ -3,10 +3,7 @@
 use fastrand::Rng;
 
 use super::bytes::BytesModel;
-use super::{
-    clip, edge, pick, random_bytes, show_bytes, Interface, Live, Operation, Resource, Run, Step,
-    MAX_LIVE, MEMORY_LIMIT,
-};
+use super::{Interface, Live, MAX_LIVE, MEMORY_LIMIT, Operation, Resource, Run, Step, Target, clip, edge, pick, random_bytes, show_bytes};
 use super::checksums::model_digest;
 use crate::exports::memkit::core::checksums::{Algorithm, ExpectedDigest};
 use crate::exports::memkit::core::chunks::Span;
@@ -633,6 +630,7 @@ impl Run {
 /// chunk-assembler: each operation and the functions it drives, and where its handles
 /// live.
 pub(super) const INTERFACE: Interface = Interface {
+    target: Target::Memkit,
     resources: &[
         Resource {
             name: "chunk-assembler",

@@ -2,11 +2,9 @@
 
 use fastrand::Rng;
 
-use super::{
-    close, edge, in_bounds, pick, Interface, Live, Operation, Resource, Run, Step, MAX_LIVE,
-};
-use crate::exports::memkit::core::floats::UnaryOp;
-use crate::Error;
+use super::{MEMORY_LIMIT, Interface, Live, MAX_LIVE, Operation, Resource, Run, Step, Target, close, edge, in_bounds, pick};
+use crate::article::floats::UnaryOp;
+use crate::article::{Error, LimitExceeded};
 
 /// A float-buffer: its length, and its values unless a transcendental function (computed by
 /// wasm's libm, which may differ from the host's in the last bit) made them approximate.
@@ -76,8 +74,8 @@ impl Run {
         }
         let capacity = self.capacity_hint();
         self.begin(format!("float-buffer.constructor({capacity})"));
-        let handle = self.call("float-buffer.constructor", |s, m| {
-            m.memkit_core_floats()
+        let handle = self.call_article("float-buffer.constructor", |s, m| {
+            m.memkit_article_floats()
                 .float_buffer()
                 .call_constructor(s, capacity)
         })?;
@@ -92,8 +90,8 @@ impl Run {
         }
         let data = self.float_list()?;
         self.begin(format!("float-buffer.from-list({})", show_floats(&data)));
-        let handle = self.call("float-buffer.from-list", |s, m| {
-            m.memkit_core_floats()
+        let handle = self.call_article("float-buffer.from-list", |s, m| {
+            m.memkit_article_floats()
                 .float_buffer()
                 .call_from_list(s, &data)
         })?;
@@ -108,8 +106,8 @@ impl Run {
         };
         let want = self.handles.floats[i].model.len;
         self.begin(format!("float-buffer.len() of #{i} (model: {want})"));
-        let got = self.call("float-buffer.len", |s, m| {
-            m.memkit_core_floats().float_buffer().call_len(s, h)
+        let got = self.call_article("float-buffer.len", |s, m| {
+            m.memkit_article_floats().float_buffer().call_len(s, h)
         })?;
         ensure!(got == want, "len is {got}, the model says {want}");
         Ok(true)
@@ -121,8 +119,8 @@ impl Run {
         };
         let data = self.float_list()?;
         self.begin(format!("float-buffer.set({}) on #{i}", show_floats(&data)));
-        let got = self.call("float-buffer.set", |s, m| {
-            m.memkit_core_floats().float_buffer().call_set(s, h, &data)
+        let got = self.call_article("float-buffer.set", |s, m| {
+            m.memkit_article_floats().float_buffer().call_set(s, h, &data)
         })?;
         // The list is adopted, not copied: nothing to allocate, so nothing can fail.
         if self.judge(got, &Ok(()), 0)?.is_some() {
@@ -142,8 +140,8 @@ impl Run {
             "float-buffer.append({}) on #{i} (len {len})",
             show_floats(&data)
         ));
-        let got = self.call("float-buffer.append", |s, m| {
-            m.memkit_core_floats()
+        let got = self.call_article("float-buffer.append", |s, m| {
+            m.memkit_article_floats()
                 .float_buffer()
                 .call_append(s, h, &data)
         })?;
@@ -157,6 +155,48 @@ impl Run {
         Ok(true)
     }
 
+    /// `reserve` changes no value: it is refused past `u32::MAX` floats and past the memory cap,
+    /// and may run out of memory below it.
+    fn floats_reserve(&mut self) -> Step<bool> {
+        let Some((i, h)) = pick(&mut self.rng, &self.handles.floats) else {
+            return Ok(false);
+        };
+        let len = self.handles.floats[i].model.len;
+        let room_left = u32::MAX - len;
+        let additional = match self.rng.u32(..8) {
+            0 => 0,
+            1 => 1,
+            2 => u32::MAX,
+            3 => room_left,
+            4 => room_left.saturating_add(1),
+            5 => 1 << 28,
+            _ => self.rng.u32(..=64 * 1024),
+        };
+        let new_len = u64::from(len) + u64::from(additional);
+        let (want, need) = if new_len > u64::from(u32::MAX) {
+            let limit = LimitExceeded {
+                requested: additional,
+                limit: room_left,
+            };
+            (Err(Error::TooLarge(limit)), 0)
+        } else if 4 * new_len > MEMORY_LIMIT as u64 {
+            let bytes = (4 * u64::from(additional)).min(u64::from(u32::MAX)) as u32;
+            (Err(Error::OutOfMemory(bytes)), 0)
+        } else {
+            (Ok(()), 4 * (2 * new_len + u64::from(len)))
+        };
+        self.begin(format!(
+            "float-buffer.reserve({additional}) on #{i} (len {len})"
+        ));
+        let got = self.call_article("float-buffer.reserve", |s, m| {
+            m.memkit_article_floats()
+                .float_buffer()
+                .call_reserve(s, h, additional)
+        })?;
+        self.judge(got, &want, need)?;
+        Ok(true)
+    }
+
     /// `take` consumes the handle and answers with every float, allocating nothing.
     fn floats_take(&mut self) -> Step<bool> {
         let Some((i, h)) = pick(&mut self.rng, &self.handles.floats) else {
@@ -164,8 +204,8 @@ impl Run {
         };
         let model = self.handles.floats.swap_remove(i).model;
         self.begin(format!("float-buffer.take(#{i}) (len {})", model.len));
-        let got = self.call("float-buffer.take", |s, m| {
-            m.memkit_core_floats().float_buffer().call_take(s, h)
+        let got = self.call_article("float-buffer.take", |s, m| {
+            m.memkit_article_floats().float_buffer().call_take(s, h)
         })?;
         ensure!(
             got.len() == model.len as usize,
@@ -189,8 +229,8 @@ impl Run {
         };
         let len = self.handles.floats[i].model.len;
         self.begin(format!("float-buffer.to-list() of #{i} (len {len})"));
-        let got = self.call("float-buffer.to-list", |s, m| {
-            m.memkit_core_floats().float_buffer().call_to_list(s, h)
+        let got = self.call_article("float-buffer.to-list", |s, m| {
+            m.memkit_article_floats().float_buffer().call_to_list(s, h)
         })?;
         if let Some(values) = self.judge(got, &Ok(()), 4 * u64::from(len))? {
             ensure!(
@@ -228,9 +268,15 @@ impl Run {
             "float-buffer.read({offset}, {count}) on #{i} (len {len})"
         ));
         let range = in_bounds(offset, count, len);
-        let want = range.clone().map(|_| ()).map_err(Error::OutOfBounds);
-        let got = self.call("float-buffer.read", |s, m| {
-            m.memkit_core_floats()
+        let want = range.clone().map(|_| ()).map_err(|o| {
+            Error::OutOfBounds(crate::article::OutOfBounds {
+                offset: o.offset,
+                len: o.len,
+                size: o.size,
+            })
+        });
+        let got = self.call_article("float-buffer.read", |s, m| {
+            m.memkit_article_floats()
                 .float_buffer()
                 .call_read(s, h, offset, count)
         })?;
@@ -258,8 +304,8 @@ impl Run {
             return Ok(false);
         };
         self.begin(format!("float-buffer.process() on #{i}"));
-        self.call("float-buffer.process", |s, m| {
-            m.memkit_core_floats().float_buffer().call_process(s, h)
+        self.call_article("float-buffer.process", |s, m| {
+            m.memkit_article_floats().float_buffer().call_process(s, h)
         })?;
         self.handles.floats[i].model.values = None;
         Ok(true)
@@ -280,8 +326,8 @@ impl Run {
         ];
         let op = OPS[self.rng.usize(..OPS.len())];
         self.begin(format!("float-buffer.apply({op:?}) on #{i}"));
-        self.call("float-buffer.apply", |s, m| {
-            m.memkit_core_floats().float_buffer().call_apply(s, h, op)
+        self.call_article("float-buffer.apply", |s, m| {
+            m.memkit_article_floats().float_buffer().call_apply(s, h, op)
         })?;
         let model = &mut self.handles.floats[i].model;
         // Exactly rounded in IEEE 754 (wasm's sqrt too); the transcendental ones are not.
@@ -305,8 +351,8 @@ impl Run {
         };
         let factor = float32(&mut self.rng);
         self.begin(format!("float-buffer.scale({factor:?}) on #{i}"));
-        self.call("float-buffer.scale", |s, m| {
-            m.memkit_core_floats()
+        self.call_article("float-buffer.scale", |s, m| {
+            m.memkit_article_floats()
                 .float_buffer()
                 .call_scale(s, h, factor)
         })?;
@@ -321,8 +367,8 @@ impl Run {
             return Ok(false);
         };
         self.begin(format!("float-buffer.sum() of #{i}"));
-        let got = self.call("float-buffer.sum", |s, m| {
-            m.memkit_core_floats().float_buffer().call_sum(s, h)
+        let got = self.call_article("float-buffer.sum", |s, m| {
+            m.memkit_article_floats().float_buffer().call_sum(s, h)
         })?;
         if let Some(values) = &self.handles.floats[i].model.values {
             let (want, scale) = sum_and_scale(values);
@@ -339,8 +385,8 @@ impl Run {
             return Ok(false);
         };
         self.begin(format!("float-buffer.stats() of #{i}"));
-        let got = self.call("float-buffer.stats", |s, m| {
-            m.memkit_core_floats().float_buffer().call_stats(s, h)
+        let got = self.call_article("float-buffer.stats", |s, m| {
+            m.memkit_article_floats().float_buffer().call_stats(s, h)
         })?;
         let model = &self.handles.floats[i].model;
         let Some(stats) = got else {
@@ -398,8 +444,8 @@ impl Run {
             "float-buffer.dot(#{j}) on #{i} (lens {} and {})",
             a.len, b.len
         ));
-        let got = self.call("float-buffer.dot", |s, m| {
-            m.memkit_core_floats().float_buffer().call_dot(s, h, other)
+        let got = self.call_article("float-buffer.dot", |s, m| {
+            m.memkit_article_floats().float_buffer().call_dot(s, h, other)
         })?;
         if let Some(dot) = self.judge(got, &want, 0)? {
             if let Some((want, scale)) = expected {
@@ -415,6 +461,7 @@ impl Run {
 
 /// float-buffer: each operation and the functions it drives, and where its handles live.
 pub(super) const INTERFACE: Interface = Interface {
+    target: Target::Article,
     resources: &[
         Resource {
             name: "float-buffer",
@@ -427,6 +474,7 @@ pub(super) const INTERFACE: Interface = Interface {
         Operation::new(&["float-buffer.len"], Run::floats_len, 2),
         Operation::new(&["float-buffer.set"], Run::floats_set, 3),
         Operation::new(&["float-buffer.append"], Run::floats_append, 4),
+        Operation::new(&["float-buffer.reserve"], Run::floats_reserve, 2),
         Operation::new(&["float-buffer.to-list"], Run::floats_to_list, 3),
         Operation::new(&["float-buffer.take"], Run::floats_take, 2),
         Operation::new(&["float-buffer.read"], Run::floats_read, 3),

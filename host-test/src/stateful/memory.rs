@@ -1,6 +1,7 @@
-//! memory: `memory.info`, whose numbers must add up and stay under the cap.
+//! memory: `memory.info`, whose numbers must add up and stay under the cap, of memkit and of the
+//! article's component (both export `memkit:core/memory`).
 
-use super::{Interface, Operation, Run, Step, MEMORY_LIMIT, RESERVE_BYTES};
+use super::{Interface, Operation, Run, Step, Target, MEMORY_LIMIT, RESERVE_BYTES};
 
 impl Run {
     fn memory_info_op(&mut self) -> Step<bool> {
@@ -36,6 +37,13 @@ impl Run {
 /// `memory.info` has an operation of its own, and the driver also calls it to judge answers and
 /// to check that dropping every handle gives all memory back.
 pub(super) const INTERFACE: Interface = Interface {
+    target: Target::Memkit,
     resources: &[],
     operations: &[Operation::new(&["memory.info"], Run::memory_info_op, 2)],
+};
+
+/// The same of the article's component.
+pub(super) const ARTICLE_INTERFACE: Interface = Interface {
+    target: Target::Article,
+    ..INTERFACE
 };

@@ -4,9 +4,10 @@
 use fastrand::Rng;
 
 use super::text::{show_text, text};
-use super::{clip, Interface, Operation, Refusal, Run, Step};
-use crate::exports::memkit::core::people::{Company, InvalidDocument, JsonError, Person};
-use crate::{HostStore, Memkit};
+use super::{Interface, Operation, Refusal, Run, Step, Target, clip};
+use crate::article::people::{Company, InvalidDocument, JsonError, Person};
+use crate::article::Article;
+use crate::HostStore;
 
 impl Refusal for JsonError {
     fn is_out_of_memory(&self) -> bool {
@@ -258,8 +259,8 @@ impl Run {
     fn person_to_json(&mut self) -> Step<bool> {
         let p = self.person();
         self.begin(format!("people.person-to-json({p:?})"));
-        let got = self.call("people.person-to-json", |s, m| {
-            m.memkit_core_people().call_person_to_json(s, &p)
+        let got = self.call_article("people.person-to-json", |s, m| {
+            m.memkit_article_people().call_person_to_json(s, &p)
         })?;
         let need = 6 * (p.name.len() + p.email.len()) as u64 + 64;
         if let Some(json) = self.judge(got, &Ok(()), need)? {
@@ -277,8 +278,8 @@ impl Run {
 
     /// Reads `json` back with `person-from-json`: it must give `p`.
     fn read_back_person(&mut self, json: &str, p: &Person) -> Step {
-        let got = self.call("people.person-from-json", |s, m| {
-            m.memkit_core_people().call_person_from_json(s, json)
+        let got = self.call_article("people.person-from-json", |s, m| {
+            m.memkit_article_people().call_person_from_json(s, json)
         })?;
         if let Some(back) = self.judge(got, &Ok(()), 3 * json.len() as u64 + 64)? {
             ensure!(
@@ -303,7 +304,7 @@ impl Run {
             _ => broken(rng, &mut fields, "age"),
         };
         self.check_from_json("people.person-from-json", doc, want, &p, |s, m, doc| {
-            m.memkit_core_people().call_person_from_json(s, doc)
+            m.memkit_article_people().call_person_from_json(s, doc)
         })
     }
 
@@ -315,7 +316,7 @@ impl Run {
         doc: String,
         want: Result<(), JsonError>,
         expected: &T,
-        call: impl FnOnce(&mut HostStore, &Memkit, &str) -> wasmtime::Result<Result<T, JsonError>>,
+        call: impl FnOnce(&mut HostStore, &Article, &str) -> wasmtime::Result<Result<T, JsonError>>,
     ) -> Step<bool> {
         if self.list_room(doc.len())? < doc.len() {
             return Ok(false);
@@ -325,7 +326,7 @@ impl Run {
             show_text(&doc),
             if want.is_ok() { "ok" } else { "malformed" }
         ));
-        let got = self.call(function, |s, m| call(s, m, &doc))?;
+        let got = self.call_article(function, |s, m| call(s, m, &doc))?;
         if let Some(back) = self.judge(got, &want, 3 * doc.len() as u64 + 64)? {
             ensure!(
                 &back == expected,
@@ -345,8 +346,8 @@ impl Run {
             c.founded_year,
             c.employees.len()
         ));
-        let got = self.call("people.company-to-json", |s, m| {
-            m.memkit_core_people().call_company_to_json(s, &c)
+        let got = self.call_article("people.company-to-json", |s, m| {
+            m.memkit_article_people().call_company_to_json(s, &c)
         })?;
         let strings: usize = c
             .employees
@@ -362,8 +363,8 @@ impl Run {
                 "company-to-json is not compact JSON with the article's keys: {}",
                 show_text(&json)
             );
-            let got = self.call("people.company-from-json", |s, m| {
-                m.memkit_core_people().call_company_from_json(s, &json)
+            let got = self.call_article("people.company-from-json", |s, m| {
+                m.memkit_article_people().call_company_from_json(s, &json)
             })?;
             if let Some(back) = self.judge(got, &Ok(()), 3 * json.len() as u64 + 64)? {
                 ensure!(
@@ -410,13 +411,14 @@ impl Run {
             _ => broken(rng, &mut fields, "founded_year"),
         };
         self.check_from_json("people.company-from-json", doc, want, &c, |s, m, doc| {
-            m.memkit_core_people().call_company_from_json(s, doc)
+            m.memkit_article_people().call_company_from_json(s, doc)
         })
     }
 }
 
 /// people: each operation and the functions it drives.
 pub(super) const INTERFACE: Interface = Interface {
+    target: Target::Article,
     resources: &[],
     operations: &[
         Operation::new(

@@ -5,10 +5,7 @@ use std::collections::VecDeque;
 
 use fastrand::Rng;
 
-use super::{
-    clip, pick, random_bytes, show_bytes, Interface, Live, Operation, Refusal, Resource, Run,
-    Step, MAX_LIVE, SMALL_ARGUMENT,
-};
+use super::{Interface, Live, MAX_LIVE, Operation, Refusal, Resource, Run, SMALL_ARGUMENT, Step, Target, clip, pick, random_bytes, show_bytes};
 use crate::exports::memkit::core::records::{
     ChecksumKind, ChecksumMismatch, DecodeError, LengthMismatch,
 };
@@ -579,6 +576,7 @@ impl Run {
 /// binary-record and record-reader: each operation and the functions it drives, and
 /// where their handles live.
 pub(super) const INTERFACE: Interface = Interface {
+    target: Target::Memkit,
     resources: &[
         Resource {
             name: "binary-record",

@@ -13,7 +13,7 @@ use memkit::streams::{RecordStream, READ_BYTES};
 use super::bytes::BytesModel;
 use super::checksums::{model_digest, native};
 use super::records::{checksum_kind, RecordModel};
-use super::{clip, random_bytes, Interface, Live, Operation, Refusal, Run, Step, MAX_LIVE};
+use super::{Interface, Live, MAX_LIVE, Operation, Refusal, Run, Step, Target, clip, random_bytes};
 use crate::exports::memkit::core::checksums::ExpectedDigest;
 use crate::exports::memkit::core::records::{ChecksumKind, DecodeError, Frame};
 use crate::streams::{FramingError, Input, Reader};
@@ -365,6 +365,7 @@ impl Run {
 /// streams: its four functions, each an operation; no resources of its own (`assemble`'s byte
 /// buffers join the `byte-buffer` handles).
 pub(super) const INTERFACE: Interface = Interface {
+    target: Target::Memkit,
     resources: &[],
     operations: &[
         Operation::new(&["streams.read-records"], Run::streams_read_records, 4),

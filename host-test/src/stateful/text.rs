@@ -2,7 +2,7 @@
 
 use fastrand::Rng;
 
-use super::{Interface, Operation, Run, Step};
+use super::{Interface, Operation, Run, Step, Target};
 
 fn ascii_swap_case(s: &str) -> String {
     s.chars()
@@ -49,8 +49,8 @@ impl Run {
         }
         input.truncate(room);
         self.begin(format!("text.swap-case({})", show_text(&input)));
-        let got = self.call("text.swap-case", |s, m| {
-            m.memkit_core_text().call_swap_case(s, &input)
+        let got = self.call_article("text.swap-case", |s, m| {
+            m.memkit_article_text().call_swap_case(s, &input)
         })?;
         let want = ascii_swap_case(&input);
         ensure!(
@@ -65,6 +65,7 @@ impl Run {
 
 /// text: its one operation.
 pub(super) const INTERFACE: Interface = Interface {
+    target: Target::Article,
     resources: &[],
     operations: &[
         Operation::new(&["text.swap-case"], Run::text_swap_case, 3),

@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use host_test::composed::python_guest::memkit::core::people::{InvalidDocument, JsonError};
+use host_test::composed::python_guest::memkit::article::people::{InvalidDocument, JsonError};
 use host_test::composed::record_check::exports::memkit::record_check::check::{
     CheckError, Piece, Summary, UploadError,
 };

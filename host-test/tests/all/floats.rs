@@ -1,10 +1,11 @@
-use host_test::exports::memkit::core::floats::{Stats, UnaryOp};
-use host_test::{Error, Host, OutOfBounds, Own, MIB};
+use host_test::article::floats::{Stats, UnaryOp};
+use host_test::article::{Error, OutOfBounds};
+use host_test::{Host, Own, MIB};
 
 #[test]
 fn process_matches_native_tan_cos_sin() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let floats = h.api.memkit_core_floats().float_buffer();
+    let floats = h.article.memkit_article_floats().float_buffer();
     let input: Vec<f32> = (0..1000).map(|i| i as f32 * 0.01 - 5.0).collect();
     let f = floats.call_from_list(&mut h.store, &input)?.owned(&h.store);
     floats.call_process(&mut h.store, *f)?;
@@ -26,7 +27,7 @@ fn process_matches_native_tan_cos_sin() -> wasmtime::Result<()> {
 #[test]
 fn every_method_on_a_small_buffer() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let floats = h.api.memkit_core_floats().float_buffer();
+    let floats = h.article.memkit_article_floats().float_buffer();
     let f = floats.call_constructor(&mut h.store, 4)?.owned(&h.store);
     floats.call_set(&mut h.store, *f, &[1.0, -2.0, 3.0])??;
     floats.call_append(&mut h.store, *f, &[4.0])??;
@@ -71,7 +72,7 @@ fn every_method_on_a_small_buffer() -> wasmtime::Result<()> {
 #[test]
 fn sum_of_a_million_floats_keeps_precision() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let floats = h.api.memkit_core_floats().float_buffer();
+    let floats = h.article.memkit_article_floats().float_buffer();
     // A naive f32 sum of these stalls at 2^24; the f64 lanes do not.
     let f = floats
         .call_from_list(&mut h.store, &vec![1.0; MIB * 20])?
@@ -83,7 +84,7 @@ fn sum_of_a_million_floats_keeps_precision() -> wasmtime::Result<()> {
 #[test]
 fn nan_and_infinities_are_values_not_traps() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let floats = h.api.memkit_core_floats().float_buffer();
+    let floats = h.article.memkit_article_floats().float_buffer();
     let f = floats
         .call_from_list(
             &mut h.store,
@@ -108,7 +109,7 @@ fn nan_and_infinities_are_values_not_traps() -> wasmtime::Result<()> {
 #[test]
 fn empty_buffer_has_zero_sum_and_no_stats() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let floats = h.api.memkit_core_floats().float_buffer();
+    let floats = h.article.memkit_article_floats().float_buffer();
     let f = floats.call_constructor(&mut h.store, 0)?.owned(&h.store);
     assert_eq!(floats.call_sum(&mut h.store, *f)?, 0.0);
     assert_eq!(floats.call_stats(&mut h.store, *f)?, None);
@@ -121,7 +122,7 @@ fn empty_buffer_has_zero_sum_and_no_stats() -> wasmtime::Result<()> {
 #[test]
 fn dot_of_mismatched_lengths_is_invalid() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let floats = h.api.memkit_core_floats().float_buffer();
+    let floats = h.article.memkit_article_floats().float_buffer();
     let a = floats
         .call_from_list(&mut h.store, &[1.0, 2.0])?
         .owned(&h.store);
@@ -138,7 +139,7 @@ fn dot_of_mismatched_lengths_is_invalid() -> wasmtime::Result<()> {
 #[test]
 fn read_with_overflowing_range_is_out_of_bounds() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let floats = h.api.memkit_core_floats().float_buffer();
+    let floats = h.article.memkit_article_floats().float_buffer();
     let f = floats
         .call_from_list(&mut h.store, &[1.0, 2.0])?
         .owned(&h.store);
@@ -157,7 +158,7 @@ fn read_with_overflowing_range_is_out_of_bounds() -> wasmtime::Result<()> {
 #[test]
 fn take_moves_the_floats_out_and_consumes_the_handle() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let floats = h.api.memkit_core_floats().float_buffer();
+    let floats = h.article.memkit_article_floats().float_buffer();
     let data: Vec<f32> = (0..100_000).map(|i| i as f32 * 0.5).collect();
     let f = floats.call_from_list(&mut h.store, &data)?;
     floats.call_scale(&mut h.store, f, 2.0)?;

@@ -1,6 +1,7 @@
-//! Host tests: memkit.wasm in wasmtime, one module per WIT interface. Every `Host` is a leak
+//! Host tests: memkit.wasm and memkit-article.wasm in wasmtime, one module per WIT interface. Every `Host` is a leak
 //! guard (see `host_test::Host`), so each test also proves it gave back what it allocated.
 
+mod article_pressure;
 mod bytes;
 mod checksums;
 mod chunks;
@@ -9,6 +10,7 @@ mod floats;
 mod lowering;
 mod memory;
 mod people;
+mod points;
 mod pools;
 mod pressure;
 mod readme;

@@ -36,7 +36,8 @@ fn ten_thousand_create_fill_drop_cycles_leak_nothing() -> wasmtime::Result<()> {
     let mut h = Host::new();
     let start = h.store.memory_info().used_bytes;
     let bytes = h.api.memkit_core_bytes().byte_buffer();
-    let floats = h.api.memkit_core_floats().float_buffer();
+    let article_start = h.store.article_memory_info().used_bytes;
+    let floats = h.article.memkit_article_floats().float_buffer();
     for i in 0..10_000u32 {
         let b = bytes
             .call_from_list(&mut h.store, &[7; 100])?
@@ -49,6 +50,7 @@ fn ten_thousand_create_fill_drop_cycles_leak_nothing() -> wasmtime::Result<()> {
         drop(f);
     }
     assert_eq!(h.store.memory_info().used_bytes, start);
+    assert_eq!(h.store.article_memory_info().used_bytes, article_start);
     Ok(())
 }
 

@@ -1,4 +1,4 @@
-use host_test::exports::memkit::core::people::{Company, InvalidDocument, JsonError, Person};
+use host_test::article::people::{Company, InvalidDocument, JsonError, Person};
 use host_test::Host;
 
 /// The `invalid` answer of a parse; any other answer fails the test.
@@ -28,7 +28,7 @@ fn company(n: u32) -> Company {
 #[test]
 fn person_json_uses_the_articles_keys_and_round_trips() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let people = h.api.memkit_core_people();
+    let people = h.article.memkit_article_people();
     let ada = Person {
         name: "Ada".into(),
         age: 36,
@@ -43,7 +43,7 @@ fn person_json_uses_the_articles_keys_and_round_trips() -> wasmtime::Result<()> 
 #[test]
 fn a_thousand_employee_company_round_trips() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let people = h.api.memkit_core_people();
+    let people = h.article.memkit_article_people();
     let c = company(1000);
     let json = people.call_company_to_json(&mut h.store, &c)??;
     assert!(json.starts_with(r#"{"name":"Analytical Engines Ltd","employees":[{"name":"Person 0"#));
@@ -55,7 +55,7 @@ fn a_thousand_employee_company_round_trips() -> wasmtime::Result<()> {
 #[test]
 fn malformed_json_is_an_error_with_position() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let people = h.api.memkit_core_people();
+    let people = h.article.memkit_article_people();
     let error = invalid(
         people.call_person_from_json(&mut h.store, "{\n  \"name\": \"Ada\",\n  \"age\": ,\n}")?,
     );
@@ -76,7 +76,7 @@ fn malformed_json_is_an_error_with_position() -> wasmtime::Result<()> {
 #[test]
 fn ages_above_u32_and_mistyped_values_are_errors() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let people = h.api.memkit_core_people();
+    let people = h.article.memkit_article_people();
     for age in [
         "4294967296",
         "-1",
@@ -99,7 +99,7 @@ fn ages_above_u32_and_mistyped_values_are_errors() -> wasmtime::Result<()> {
 #[test]
 fn missing_fields_are_errors_and_extra_fields_are_ignored() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let people = h.api.memkit_core_people();
+    let people = h.article.memkit_article_people();
     let missing =
         invalid(people.call_person_from_json(&mut h.store, r#"{"name":"Ada","age":36}"#)?);
     assert!(
@@ -126,7 +126,7 @@ fn missing_fields_are_errors_and_extra_fields_are_ignored() -> wasmtime::Result<
 #[test]
 fn deep_nesting_does_not_overflow_the_wasm_stack() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let people = h.api.memkit_core_people();
+    let people = h.article.memkit_article_people();
     let (open, close) = ("[".repeat(200_000), "]".repeat(200_000));
     let ignored = format!(r#"{{"name":"x","age":1,"email":"e","extra":{open}{close}}}"#);
     assert_eq!(
@@ -143,7 +143,7 @@ fn deep_nesting_does_not_overflow_the_wasm_stack() -> wasmtime::Result<()> {
 #[test]
 fn a_ten_megabyte_document_parses() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let people = h.api.memkit_core_people();
+    let people = h.article.memkit_article_people();
     let c = company(150_000);
     let json = people.call_company_to_json(&mut h.store, &c)??;
     assert!(json.len() > 10_000_000, "{} bytes", json.len());

@@ -1,4 +1,3 @@
-use host_test::exports::memkit::core::pools::Point3d;
 use host_test::{Error, Host, LimitExceeded, Own};
 
 #[test]
@@ -146,100 +145,6 @@ fn acquire_of_u32_max_is_out_of_memory() -> wasmtime::Result<()> {
 }
 
 #[test]
-fn points_and_the_point_pool() -> wasmtime::Result<()> {
-    let mut h = Host::new();
-    let point = h.api.memkit_core_pools().point();
-    let pool = h.api.memkit_core_pools().point_pool();
-    let a = point.call_constructor(&mut h.store, 0.0, 0.0, 0.0)?;
-    let pp = pool.call_constructor(&mut h.store, 2)?.owned(&h.store);
-    let b = pool.call_get(&mut h.store, *pp, 3.0, 4.0, 0.0)?;
-    assert_eq!(point.call_distance_to(&mut h.store, a, b)?, 5.0);
-    assert_eq!(point.call_distance_to(&mut h.store, a, a)?, 0.0);
-    point.call_reset(&mut h.store, a, 1.0, 2.0, 3.0)?;
-    assert_eq!(
-        (
-            point.call_x(&mut h.store, a)?,
-            point.call_y(&mut h.store, a)?,
-            point.call_z(&mut h.store, a)?
-        ),
-        (1.0, 2.0, 3.0)
-    );
-    assert_eq!(
-        point.call_to_record(&mut h.store, a)?,
-        Point3d {
-            x: 1.0,
-            y: 2.0,
-            z: 3.0
-        }
-    );
-    pool.call_put(&mut h.store, *pp, b)?;
-    pool.call_put(&mut h.store, *pp, a)?;
-    let extra = point.call_constructor(&mut h.store, f64::NAN, 0.0, 0.0)?;
-    pool.call_put(&mut h.store, *pp, extra)?;
-    assert_eq!(
-        pool.call_size(&mut h.store, *pp)?,
-        2,
-        "kept while fewer than max-size wait"
-    );
-    let reused = pool
-        .call_get(&mut h.store, *pp, 7.0, 8.0, 9.0)?
-        .owned(&h.store);
-    assert_eq!(
-        point.call_to_record(&mut h.store, *reused)?,
-        Point3d {
-            x: 7.0,
-            y: 8.0,
-            z: 9.0
-        }
-    );
-    assert_eq!(pool.call_size(&mut h.store, *pp)?, 1);
-    Ok(())
-}
-
-#[test]
-fn path_length_of_a_thousand_points_in_one_call() -> wasmtime::Result<()> {
-    let mut h = Host::new();
-    let pools = h.api.memkit_core_pools();
-    let points: Vec<Point3d> = (0..1000)
-        .map(|i| Point3d {
-            x: i as f64,
-            y: 0.0,
-            z: 0.0,
-        })
-        .collect();
-    assert_eq!(pools.call_path_length(&mut h.store, &points)?, 999.0);
-    assert_eq!(pools.call_path_length(&mut h.store, &[])?, 0.0);
-    assert_eq!(pools.call_path_length(&mut h.store, &points[..1])?, 0.0);
-    let nan = [
-        Point3d {
-            x: f64::NAN,
-            y: 0.0,
-            z: 0.0,
-        },
-        Point3d {
-            x: 0.0,
-            y: 0.0,
-            z: 0.0,
-        },
-    ];
-    assert!(pools.call_path_length(&mut h.store, &nan)?.is_nan());
-    let inf = [
-        Point3d {
-            x: f64::INFINITY,
-            y: 0.0,
-            z: 0.0,
-        },
-        Point3d {
-            x: 0.0,
-            y: 0.0,
-            z: 0.0,
-        },
-    ];
-    assert_eq!(pools.call_path_length(&mut h.store, &inf)?, f64::INFINITY);
-    Ok(())
-}
-
-#[test]
 fn with_classes_under_a_tight_memory_cap_is_out_of_memory_not_a_trap() -> wasmtime::Result<()> {
     let mut h = Host::with_memory_limit(2 * host_test::MIB);
     let pool = h.api.memkit_core_pools().buffer_pool();
@@ -252,33 +157,5 @@ fn with_classes_under_a_tight_memory_cap_is_out_of_memory_not_a_trap() -> wasmti
     let _small = pool
         .call_with_classes(&mut h.store, &classes, 4)??
         .owned(&h.store);
-    Ok(())
-}
-
-#[test]
-fn path_length_xyz_agrees_with_path_length_bit_for_bit() -> wasmtime::Result<()> {
-    let mut h = Host::new();
-    let pools = h.api.memkit_core_pools();
-    let points: Vec<Point3d> = (0..1000)
-        .map(|i| {
-            let t = f64::from(i) / 100.0;
-            Point3d {
-                x: t.cos(),
-                y: t.sin(),
-                z: t,
-            }
-        })
-        .collect();
-    let coords: Vec<f64> = points.iter().flat_map(|p| [p.x, p.y, p.z]).collect();
-    let by_records = pools.call_path_length(&mut h.store, &points)?;
-    let by_coords = pools.call_path_length_xyz(&mut h.store, &coords)??;
-    assert_eq!(by_coords.to_bits(), by_records.to_bits());
-    assert_eq!(pools.call_path_length_xyz(&mut h.store, &[])??, 0.0);
-    for partial in [1, 2, 4, 3000 - 1] {
-        match pools.call_path_length_xyz(&mut h.store, &coords[..partial])? {
-            Err(Error::Invalid(why)) => assert!(why.contains(&partial.to_string()), "{why}"),
-            other => panic!("{partial} values: {other:?}"),
-        }
-    }
     Ok(())
 }

@@ -3,6 +3,7 @@
 
 use std::time::Instant;
 
+use host_test::exports::memkit::core::checksums::Algorithm;
 use host_test::tenants::{instantiation_time, Fleet, Tenants};
 use host_test::{crc32c, Error, MIB};
 
@@ -21,17 +22,11 @@ fn ten_thousand_tenants_live_at_once_and_each_answers() -> wasmtime::Result<()> 
     }
     let took = started.elapsed();
     for (i, tenant) in live.iter_mut().enumerate() {
-        let text = tenant.text()?;
+        let checksums = tenant.checksums()?;
         let word = format!("Tenant{i}");
         assert_eq!(
-            text.call_swap_case(&mut tenant.store, &word)?,
-            word.chars()
-                .map(|c| if c.is_ascii_uppercase() {
-                    c.to_ascii_lowercase()
-                } else {
-                    c.to_ascii_uppercase()
-                })
-                .collect::<String>()
+            checksums.call_digest(&mut tenant.store, Algorithm::Crc32c, word.as_bytes())?,
+            crc32c(word.as_bytes()).to_be_bytes()
         );
     }
     let pages = live[0].memory_info()?.pages;
@@ -87,12 +82,14 @@ fn a_tenant_that_exhausts_memory_traps_and_loops_leaves_another_upload_intact(
     }
     assert!(refused > 0, "B never ran out of memory");
     // Then B spins: work without end, until its fuel runs out and wasmtime cuts it off.
-    let b_floats = b.floats()?;
-    let floats_b = b_floats.float_buffer();
-    let spin = floats_b.call_constructor(&mut b.store, 0)?;
-    floats_b.call_append(&mut b.store, spin, &[0.5; 100_000])??;
+    let b_checksums = b.checksums()?;
+    let block = vec![0x5a; MIB];
     b.store.set_fuel(200_000_000)?;
-    let cut_off = (0..1_000).find_map(|_| floats_b.call_process(&mut b.store, spin).err());
+    let cut_off = (0..10_000).find_map(|_| {
+        b_checksums
+            .call_digest(&mut b.store, Algorithm::Sha256, &block)
+            .err()
+    });
     let cut_off = cut_off.expect("fuel ends B's loop");
     assert!(
         format!("{cut_off:?}").contains("fuel"),
@@ -100,8 +97,8 @@ fn a_tenant_that_exhausts_memory_traps_and_loops_leaves_another_upload_intact(
     );
     // B is gone for good; A is untouched and finishes with the right CRC-32C.
     assert!(b
-        .text()
-        .and_then(|text| text.call_swap_case(&mut b.store, "b"))
+        .checksums()
+        .and_then(|checksums| checksums.call_digest(&mut b.store, Algorithm::Crc32, b"b"))
         .is_err());
     a.store.set_fuel(2_000_000_000)?;
     chunks_a.call_write_at(&mut a.store, upload, half as u32, &data[half..])??;

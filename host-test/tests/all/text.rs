@@ -3,7 +3,7 @@ use host_test::Host;
 #[test]
 fn swap_case_swaps_ascii_letters_only() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let text = h.api.memkit_core_text();
+    let text = h.article.memkit_article_text();
     assert_eq!(
         text.call_swap_case(&mut h.store, "Hello, WebAssembly!")?,
         "hELLO, wEBaSSEMBLY!"
@@ -19,7 +19,9 @@ fn swap_case_swaps_ascii_letters_only() -> wasmtime::Result<()> {
 fn swap_case_of_empty_is_empty() -> wasmtime::Result<()> {
     let mut h = Host::new();
     assert_eq!(
-        h.api.memkit_core_text().call_swap_case(&mut h.store, "")?,
+        h.article
+            .memkit_article_text()
+            .call_swap_case(&mut h.store, "")?,
         ""
     );
     Ok(())
@@ -28,7 +30,7 @@ fn swap_case_of_empty_is_empty() -> wasmtime::Result<()> {
 #[test]
 fn swap_case_of_a_megabyte_round_trips() -> wasmtime::Result<()> {
     let mut h = Host::new();
-    let text = h.api.memkit_core_text();
+    let text = h.article.memkit_article_text();
     let input = "The quick brown Fox — jumps! ".repeat(40_000);
     let swapped = text.call_swap_case(&mut h.store, &input)?;
     assert_eq!(swapped.len(), input.len());

@@ -1,7 +1,7 @@
 //! The `memory` interface: a snapshot of linear memory and of the counting allocator's
-//! counters ([`crate::alloc::CountingAllocator`], where the out-of-memory policy lives).
+//! counters ([`crate::CountingAllocator`], where the out-of-memory policy lives).
 
-use crate::alloc::{Counters, RESERVE_BYTES};
+use crate::{Counters, RESERVE_BYTES};
 
 /// Size of a WebAssembly page.
 pub const PAGE_BYTES: u64 = 65536;

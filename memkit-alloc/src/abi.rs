@@ -45,7 +45,7 @@ pub const fn record(fields: &[AbiLayout]) -> AbiLayout {
 /// in place, with `Vec::from_raw_parts`, only when every bit pattern of its element is valid
 /// and the element holds no resource or tuple; a list of records with strings is copied). The
 /// copy is an allocation that cannot fail gracefully, so room for it is held when the list is
-/// placed ([`crate::alloc::place_argument`]).
+/// placed ([`crate::place_argument`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CopiedList {
     /// One element as the host places it.
@@ -76,7 +76,7 @@ mod tests {
     fn records_are_laid_out_as_the_canonical_abi_says() {
         // `records.frame`: two lists and a u32.
         assert_eq!(record(&[LIST, LIST, U32]), AbiLayout { size: 20, align: 4 });
-        // `pools.point3d`: three f64.
+        // `points.point3d` (the article's): three f64.
         assert_eq!(record(&[F64, F64, F64]), AbiLayout { size: 24, align: 8 });
         // Padding after a u32 before an f64, and at the end up to the record's alignment.
         assert_eq!(record(&[U32, F64]), AbiLayout { size: 16, align: 8 });

@@ -15,7 +15,7 @@ thread_local! {
 
 /// Runs `f` as a caller-sized request: the allocations it makes never draw on the reserve,
 /// and fail (so `try_reserve` reports out-of-memory) unless the reserve is held intact. Every
-/// helper in [`crate::alloc`] that reserves a caller-chosen size runs in one. Scopes nest, and
+/// helper in [the crate's docs](crate) that reserves a caller-chosen size runs in one. Scopes nest, and
 /// a panic inside `f` still closes the scope.
 pub fn fallible<T>(f: impl FnOnce() -> T) -> T {
     struct Close;

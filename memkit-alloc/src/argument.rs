@@ -79,9 +79,9 @@ fn nowhere(align: usize) -> *mut u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::alloc::abi::{record, STRING, U32};
-    use crate::alloc::counting::tests::Capped;
-    use crate::alloc::RESERVE_BYTES;
+    use crate::abi::{record, STRING, U32};
+    use crate::counting::tests::Capped;
+    use crate::RESERVE_BYTES;
 
     const MIB: usize = 1 << 20;
 

@@ -1,5 +1,5 @@
 //! The counting allocator: a global allocator that counts what passes through it to an inner
-//! one, and keeps the emergency reserve and the lift hold (see [`crate::alloc`] for the
+//! one, and keeps the emergency reserve and the lift hold (see [the crate's docs](crate) for the
 //! argument they serve).
 //!
 //! Invariants: `used_bytes <= peak_used_bytes`, and after a workload has dropped everything it
@@ -55,7 +55,7 @@ pub struct Counters {
 ///
 /// So while the reserve is held, infallible allocations totalling less than [`RESERVE_BYTES`]
 /// (minus the inner allocator's per-allocation overhead) succeed however full memory is; the
-/// module docs ([`crate::alloc`]) give the rest of the no-trap argument.
+/// module docs ([the crate's docs](crate)) give the rest of the no-trap argument.
 ///
 /// The reserve is not counted in `used_bytes` (it holds no payload); it shows in
 /// `reserve_bytes`, and `free_bytes` excludes it.
@@ -286,13 +286,13 @@ pub(super) mod tests {
     }
 
     /// `System` with a budget of bytes live at once, as a capped linear memory is.
-    pub(in crate::alloc) struct Capped {
+    pub(crate) struct Capped {
         budget: usize,
         live: AtomicUsize,
     }
 
     impl Capped {
-        pub(in crate::alloc) fn new(budget: usize) -> Self {
+        pub(crate) fn new(budget: usize) -> Self {
             Self {
                 budget,
                 live: AtomicUsize::new(0),

@@ -1,7 +1,7 @@
-//! Glue of `wit/people.wit` over `src/people.rs`.
+//! Glue of `article/wit/people.wit` over `article/src/people.rs`.
 
-use super::exports::memkit::core::people;
-use super::{Memkit, Result};
+use super::exports::memkit::article::people;
+use super::{Article, Result};
 use crate::alloc::abi::{self, AbiLayout, CopiedList};
 use crate::alloc::{make_room, try_map};
 use crate::people::{Company, JsonError, Person};
@@ -17,7 +17,7 @@ pub(super) const COPIED_PERSONS: CopiedList = CopiedList {
     copy_bytes: size_of::<people::Person>(),
 };
 
-impl people::Guest for Memkit {
+impl people::Guest for Article {
     fn person_to_json(p: people::Person) -> Result<String> {
         Ok(crate::people::person_to_json(&p.into())?)
     }

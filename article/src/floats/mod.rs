@@ -12,7 +12,7 @@
 //! Costs are stated per method: `n` is the buffer's length in floats. Every kernel runs in
 //! place and allocates nothing.
 
-use crate::alloc::{try_copy_range, try_extend, try_to_vec, with_capacity_hint};
+use crate::alloc::{try_copy_range, try_extend, try_grow, try_to_vec, with_capacity_hint};
 use crate::error::{len_u32, Error};
 
 /// The SIMD sin, cos and tan kernels behind `apply` and `process`.
@@ -121,6 +121,15 @@ impl FloatBuffer {
     /// On error the buffer is unchanged.
     pub fn append(&mut self, values: &[f32]) -> Result<(), Error> {
         try_extend(&mut self.data, values)
+    }
+
+    /// Makes room for at least `additional` more values.
+    ///
+    /// # Errors
+    /// [`Error::TooLarge`] past `u32::MAX` values, [`Error::OutOfMemory`] when the allocator
+    /// refuses to grow; on error the buffer is unchanged.
+    pub fn reserve(&mut self, additional: u32) -> Result<(), Error> {
+        try_grow(&mut self.data, additional as usize)
     }
 
     /// A copy of every value.

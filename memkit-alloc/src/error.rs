@@ -1,12 +1,11 @@
 //! The `types` interface: the error type every fallible call returns (except decoding
-//! records, which returns [`DecodeError`](crate::records::DecodeError), and parsing JSON,
-//! which returns [`JsonError`](crate::people::JsonError)), and the range check that produces
+//! records, and parsing JSON in the article's component, which have error types of their own), and the range check that produces
 //! `out-of-bounds`.
 //!
 //! Every `(offset, len)` range that comes from a caller goes through [`check_range`] (no
 //! overflow, no short reads; `ByteBuffer::write_at`, which takes no length, checks
 //! `offset <= len` itself), and every allocation a caller sizes goes through
-//! [`crate::alloc`], so no input can panic the core.
+//! [the crate's docs](crate), so no input can panic the core.
 
 use std::ops::Range;
 

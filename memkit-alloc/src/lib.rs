@@ -1,5 +1,10 @@
-//! The out-of-memory policy, in one place: memkit answers every call with a value or a typed
-//! error, also when linear memory is full, and never traps for want of memory.
+//! The out-of-memory policy that memkit's components share (`memkit`, the data plane, and
+//! `memkit-article`, the article's examples), in one place: each answers every call with a
+//! value or a typed error, also when linear memory is full, and never traps for want of
+//! memory. Beside the policy, what it answers with: [`error`] (the `types` interface's
+//! `error`, and the range check behind `out-of-bounds`) and [`memory`] (the `memory`
+//! interface's snapshot). A plain-Rust library: compiled into each component, and tested
+//! natively.
 //!
 //! # The argument
 //! Every allocation is one of two kinds.
@@ -37,6 +42,9 @@
 pub mod abi;
 mod argument;
 mod counting;
+pub mod error;
+pub mod glue;
+pub mod memory;
 mod scope;
 mod try_alloc;
 
@@ -49,3 +57,5 @@ pub use counting::{Counters, CountingAllocator, RESERVE_BYTES};
 pub use global::{allocator, memory_info, room_for_handle};
 pub use scope::fallible;
 pub use try_alloc::*;
+
+pub use error::Error;

@@ -1,10 +1,10 @@
-//! Glue of `wit/floats.wit` over `src/floats.rs`.
+//! Glue of `article/wit/floats.wit` over `article/src/floats/`.
 
-use super::exports::memkit::core::floats;
-use super::{Memkit, Rep, Result};
+use super::exports::memkit::article::floats;
+use super::{Article, Rep, Result};
 use crate::floats::{FloatBuffer, Stats, UnaryOp};
 
-impl floats::Guest for Memkit {
+impl floats::Guest for Article {
     type FloatBuffer = Rep<FloatBuffer>;
 }
 
@@ -24,6 +24,9 @@ impl floats::GuestFloatBuffer for Rep<FloatBuffer> {
     }
     fn append(&self, data: Vec<f32>) -> Result<()> {
         Ok(self.get_mut().append(&data)?)
+    }
+    fn reserve(&self, additional: u32) -> Result<()> {
+        Ok(self.get_mut().reserve(additional)?)
     }
     fn to_list(&self) -> Result<Vec<f32>> {
         Ok(self.get().to_vec()?)
